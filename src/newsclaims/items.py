@@ -1,0 +1,105 @@
+"""The plain data that passes between stages (and through Scrapy as items).
+
+Scrapy's itemadapter understands pydantic models, so spiders and pipelines hand
+these around directly; validation happens where the data is created.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _to_utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+class FetchedPage(_Model):
+    """An HTML response as the spider saw it; extraction turns it into an Article."""
+
+    url: HttpUrl
+    requested_url: HttpUrl
+    source: str
+    status: int
+    html: str = Field(repr=False)
+    encoding: str | None = None
+    fetched_at: AwareDatetime = Field(default_factory=utcnow)
+    discovered_via: str = "link"
+    feed_title: str | None = None
+    feed_published: AwareDatetime | None = None
+
+    _utc = field_validator("fetched_at", "feed_published")(_to_utc)
+
+
+class Paragraph(_Model):
+    position: int = Field(ge=0)
+    text: str = Field(min_length=1)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("paragraph text is blank")
+        return value
+
+
+QuoteKind = Literal["direct", "partial", "optional"]
+
+
+class Quote(_Model):
+    """One quoted statement with its attribution, located in a stored paragraph."""
+
+    quote: str = Field(min_length=1)
+    kind: QuoteKind
+    speaker: str | None = None
+    speaker_mention: str | None = None
+    role: str | None = None
+    cue: str | None = None
+    paragraph: int = Field(ge=-1, description="paragraph position; -1 is the headline")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    inferred: bool = False
+
+
+class Article(_Model):
+    """An extracted article: metadata plus its ordered paragraphs (and, later, quotes)."""
+
+    url: HttpUrl
+    canonical_url: HttpUrl
+    source: str
+    title: str | None = None
+    byline: str | None = None
+    published: AwareDatetime | None = None
+    fetched_at: AwareDatetime = Field(default_factory=utcnow)
+    language: str | None = None
+    site_name: str | None = None
+    http_status: int = 200
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    topic_score: float | None = None
+    quotes: list[Quote] = Field(default_factory=list)
+
+    _utc = field_validator("published", "fetched_at")(_to_utc)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+class FetchFailure(_Model):
+    """A URL that failed (HTTP error, network, truncated body, unextractable page)."""
+
+    url: str
+    reason: str
+    status: int | None = None
+    source: str | None = None
+    fetched_at: AwareDatetime = Field(default_factory=utcnow)

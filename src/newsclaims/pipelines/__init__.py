@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: thin adapters from items to the pure stages and the store."""

@@ -1,0 +1,118 @@
+"""Write articles and fetch failures to the database; record the crawl run.
+
+Database work runs on one worker thread (the event loop keeps crawling), and when the
+database is unreachable items go to the spool instead of being lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from scrapy import signals
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from .. import db
+from ..items import Article, FetchFailure
+from ..spool import Spool, SpooledItem
+from ..store import ArticleStore, Outcome
+
+logger = logging.getLogger(__name__)
+
+RUN_COUNTS = {
+    "fetched": "newsclaims/fetched",
+    "stored": "newsclaims/stored",
+    "unchanged": "newsclaims/unchanged",
+    "off_topic": "newsclaims/off_topic",
+    "not_article": "newsclaims/not_article",
+    "duplicates": "newsclaims/duplicates",
+    "errors": "newsclaims/errors",
+}
+
+
+class StorePipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.url = crawler.settings.get("NEWSCLAIMS_DATABASE_URL")
+        self.migrate = crawler.settings.getbool("NEWSCLAIMS_AUTO_MIGRATE", True)
+        self.spool = Spool(crawler.settings.get("NEWSCLAIMS_SPOOL_DIR"))
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
+        self.store: ArticleStore | None = None
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler)
+
+    async def _db(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+
+    async def open_spider(self) -> None:
+        await self._db(self._open)
+
+    def _open(self) -> None:
+        if self.migrate:
+            db.upgrade(self.url)
+        self.store = ArticleStore(db.make_engine(self.url))
+        db.require_current_schema(self.store.engine)
+        config = getattr(self.crawler.spider, "config", None)
+        if config is not None:
+            self.store.ensure_sources(
+                (s.name, s.display_name, s.domains[0] if s.domains else None)
+                for s in config.sources
+            )
+        self.run_id = self.store.start_run(self.crawler.spider.name)
+        replayed = self.spool.replay(self._write)
+        if replayed:
+            logger.warning("replayed %d spooled items into the database", replayed)
+
+    def _write(self, item: SpooledItem) -> Outcome | None:
+        assert self.store is not None
+        if isinstance(item, Article):
+            return self.store.save_article(item, self.run_id)
+        self.store.record_error(item, self.run_id)
+        return None
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, FetchFailure):
+            self.stats.inc_value("newsclaims/errors")
+            logger.warning("fetch error %s: %s", item.url, item.reason)
+        elif not isinstance(item, Article):
+            return item
+        try:
+            outcome = await self._db(self._write, item)
+        except (OperationalError, DBAPIError) as exc:
+            self.spool.append(item)
+            self.stats.inc_value("newsclaims/spooled")
+            logger.error(
+                "database unavailable, spooled %s to %s: %s", item.url, self.spool.path, exc.orig
+            )
+            return item
+        if outcome is not None:
+            key = "duplicates" if outcome is Outcome.DUPLICATE else outcome.value
+            self.stats.inc_value(f"newsclaims/{key}")
+        return item
+
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        await self._db(self._close, reason)
+        self.executor.shutdown(wait=True)
+
+    def _close(self, reason: str) -> None:
+        if self.store is None or self.run_id is None:
+            return
+        counts = {column: int(self.stats.get_value(key, 0)) for column, key in RUN_COUNTS.items()}
+        counts["stored"] += int(self.stats.get_value("newsclaims/updated", 0))
+        status = "finished" if reason == "finished" else reason
+        if self.spool.path.exists():
+            self.spool.replay(self._write)
+        if len(self.spool):
+            status = "spooled"
+        try:
+            self.store.finish_run(self.run_id, status, counts)
+        except (OperationalError, DBAPIError) as exc:
+            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc.orig)
+        self.store.engine.dispose()

@@ -1,0 +1,32 @@
+"""Keep only articles on the configured topic; count the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from ..items import Article
+from ..sources import DEFAULT_TOPIC
+from ..topic import score_topic
+
+
+class TopicFilterPipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> TopicFilterPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        config = getattr(self.crawler.spider, "config", None)
+        verdict = score_topic(item.title, item.text, config.topic if config else DEFAULT_TOPIC)
+        item.topic_score = verdict.score
+        if not verdict.on_topic:
+            self.stats.inc_value("newsclaims/off_topic")
+            raise DropItem(f"off topic (score {verdict.score}): {item.url}", log_level="INFO")
+        return item

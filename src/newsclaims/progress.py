@@ -1,0 +1,60 @@
+"""A periodic one-line progress report, so a long crawl shows it is alive and how it goes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger("newsclaims.progress")
+
+REPORTED = (
+    ("fetched", "newsclaims/fetched"),
+    ("stored", "newsclaims/stored"),
+    ("unchanged", "newsclaims/unchanged"),
+    ("off-topic", "newsclaims/off_topic"),
+    ("duplicates", "newsclaims/duplicates"),
+    ("errors", "newsclaims/errors"),
+)
+
+
+def progress_line(stats: dict[str, Any]) -> str:
+    return " · ".join(f"{label} {int(stats.get(key, 0))}" for label, key in REPORTED)
+
+
+class Progress:
+    def __init__(self, crawler: Any, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        # The newsclaims CLI keeps Scrapy's log quiet and prints progress on stderr instead.
+        self.to_stderr = crawler.settings.getbool("NEWSCLAIMS_PROGRESS_TO_STDERR")
+        self.task: asyncio.Task[None] | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Progress:
+        interval = crawler.settings.getfloat("NEWSCLAIMS_PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured
+        return cls(crawler, interval)
+
+    def spider_opened(self, spider: Any) -> None:
+        self.task = asyncio.get_event_loop().create_task(self._report())
+
+    async def _report(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            line = progress_line(self.crawler.stats.get_stats())
+            if self.to_stderr:
+                print(f"… {line}", file=sys.stderr, flush=True)
+            else:
+                logger.info("progress: %s", line)
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.task is not None:
+            self.task.cancel()

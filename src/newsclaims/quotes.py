@@ -1,0 +1,1007 @@
+"""Quoted statements and who made them, from an article's paragraphs.
+
+Pure rules, no model: quote marks are paired by a one-pass scanner, the text
+outside the marks is tokenised into sentences, cue verbs ("said", "told",
+"according to") find their subject noun phrase, and `speakers.PersonRegistry`
+turns names, role nouns and pronouns into one canonical person per article.
+Every step looks at a bounded window around a mark or a cue, so the whole run
+is linear in the length of the text whatever marks it contains.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newsclaims.items import Quote, QuoteKind
+from newsclaims.speakers import (
+    CONNECTORS,
+    DETERMINERS,
+    PRONOUN_GENDER,
+    ROLE_HEADS,
+    Mention,
+    Person,
+    PersonRegistry,
+    Resolution,
+    bare,
+    is_capitalised,
+    is_np_word,
+    is_role_word,
+    parse_mention,
+)
+from newsclaims.text import fold_quotes, normalize
+
+__all__ = ["extract_quotes", "read_text_document"]
+
+# --- quote marks -------------------------------------------------------------
+
+_DOUBLE_MARKS = '"“”„‟«»'
+_SINGLE_MARKS = "'‘’‚‹›"
+_MARK_RE = re.compile(r"[\"“”„‟«»'‘’‚‹›]")
+# Which closing marks end a quote opened with a given mark.
+_CLOSERS = {
+    '"': '"”“',
+    "“": '”"“',
+    "‟": '”"',
+    "„": '“”"',
+    "«": '»"”',
+    "»": "«",
+    "”": '”"',
+    "'": "'’",
+    "‘": "’'",
+    "‚": "‘’'",
+    "‹": "›",
+}
+_OPEN_BEFORE = "([{—–-/,:;"
+_CLOSE_AFTER = ".,;:!?)]}—–-…/"
+_ELISIONS = ("em", "til", "cause", "n'", "tis", "twas", "bout")
+
+
+def _flanks(text: str, i: int) -> tuple[bool, bool]:
+    """Whether the mark at i can open (word follows) and can close (word precedes)."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    marks = _DOUBLE_MARKS + _SINGLE_MARKS
+    can_open = not nxt.isspace() and (prev.isspace() or prev in _OPEN_BEFORE or prev in marks)
+    can_close = not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_AFTER or nxt in marks)
+    return can_open, can_close
+
+
+@dataclass
+class _Span:
+    """A top-level quoted stretch of one paragraph: marks at outer, words at inner."""
+
+    outer_start: int
+    outer_end: int
+    start: int
+    end: int
+    continues: bool = False
+    open_end: bool = False
+
+
+def _inner(text: str, outer_start: int, outer_end: int, open_len: int, close_len: int) -> _Span:
+    start, end = outer_start + open_len, outer_end - close_len
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return _Span(outer_start, outer_end, start, end)
+
+
+def _double_spans(text: str, carried: bool) -> tuple[list[_Span], bool]:
+    """Pair double marks in one paragraph; returns spans and whether one is left open."""
+    spans: list[_Span] = []
+    open_at, open_char = -1, ""
+    virtual = carried
+    for match in _MARK_RE.finditer(text):
+        ch, i = match.group(), match.start()
+        if ch not in _DOUBLE_MARKS:
+            continue
+        can_open, can_close = _flanks(text, i)
+        if open_char and ch in _CLOSERS[open_char]:
+            if can_close or not can_open or ch in "”»«":
+                spans.append(_inner(text, open_at, i + 1, 1, 1))
+                open_at, open_char = -1, ""
+            else:
+                open_at, open_char = i, ch
+        elif open_char:
+            if can_open and not can_close:
+                open_at, open_char = i, ch
+        elif virtual and can_close and not can_open:
+            span = _inner(text, 0, i + 1, 0, 1)
+            span.continues = True
+            spans.append(span)
+        elif ch in "”»":
+            if can_open and not can_close:
+                open_at, open_char = i, ch
+        elif can_open or not can_close:
+            open_at, open_char = i, ch
+        virtual = False
+    if open_char:
+        span = _inner(text, open_at, len(text), 1, 0)
+        span.open_end = True
+        spans.append(span)
+    return [s for s in spans if s.end > s.start], bool(open_char)
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    """`don't`, `Daesh’s`, `'90s`, `'em`: an apostrophe, not a quote mark."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if prev.isalnum() and nxt.isalpha():
+        return True
+    if nxt.isdigit() and not prev.isalnum():
+        return True
+    return text[i + 1 : i + 6].casefold().startswith(_ELISIONS) and not prev.isalnum()
+
+
+def _single_spans(text: str, doubles: Sequence[_Span]) -> list[_Span]:
+    """Pair single marks outside double quotes (British style and headlines)."""
+    spans: list[_Span] = []
+    open_at, open_char = -1, ""
+    blocks = iter(doubles)
+    block = next(blocks, None)
+    for match in _MARK_RE.finditer(text):
+        ch, i = match.group(), match.start()
+        while block is not None and block.outer_end <= i:
+            block = next(blocks, None)
+        if block is not None and block.outer_start <= i:
+            open_char = ""
+            continue
+        if ch not in _SINGLE_MARKS or _is_apostrophe(text, i):
+            continue
+        can_open, can_close = _flanks(text, i)
+        if open_char and ch in _CLOSERS[open_char] and (can_close or not can_open):
+            spans.append(_inner(text, open_at, i + 1, 1, 1))
+            open_char = ""
+        elif ch in "'‘‚‹" and can_open and not can_close:
+            open_at, open_char = i, ch
+    return [s for s in spans if s.end > s.start]
+
+
+def _paragraph_spans(paragraphs: Sequence[str]) -> list[list[_Span]]:
+    """Top-level quote spans per paragraph; an unclosed quote may run into the next."""
+    result: list[list[_Span]] = []
+    carried = False
+    for text in paragraphs:
+        doubles, left_open = _double_spans(text, carried)
+        if carried and doubles and not doubles[0].continues:
+            lead = text[: doubles[0].outer_start]
+            doubles[0].continues = not lead.strip()
+        spans = sorted(doubles + _single_spans(text, doubles), key=lambda s: s.outer_start)
+        result.append(spans)
+        carried = left_open
+    return result
+
+
+# --- tokens and sentences ----------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\w[\w.'’\-]*|[^\w\s]")
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr gen lt col sgt capt maj adm sen rep gov prof rev st jr sr no vs
+    jan feb aug sept sep oct nov dec inc corp ltd co cmdr brig
+    """.split()
+)
+_TERMINAL = ".!?…"
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+    word: bool
+    quote: int = -1
+    sentence: int = 0
+
+
+def _keeps_dot(word: str) -> bool:
+    """`U.S.`, `Mr.`, `J.` keep their dot; a sentence-final dot is punctuation."""
+    core = word[:-1]
+    return "." in core or core.casefold() in _ABBREVIATIONS or (len(core) == 1 and core.isupper())
+
+
+def _word_tokens(text: str, start: int, end: int) -> list[_Token]:
+    tokens: list[_Token] = []
+    for match in _TOKEN_RE.finditer(text, start, end):
+        word, pos = match.group(), match.start()
+        if not word[0].isalnum() and word[0] != "_":
+            tokens.append(_Token(word, pos, match.end(), False))
+            continue
+        trimmed = word
+        while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
+            trimmed = trimmed[:-1]
+        tokens.append(_Token(trimmed, pos, pos + len(trimmed), True))
+        for k in range(pos + len(trimmed), match.end()):
+            tokens.append(_Token(text[k], k, k + 1, False))
+    return tokens
+
+
+def _tokenise(text: str, spans: Sequence[_Span]) -> list[_Token]:
+    """Words and punctuation outside quotes; each quote becomes one token."""
+    tokens: list[_Token] = []
+    cursor = 0
+    for index, span in enumerate(spans):
+        tokens.extend(_word_tokens(text, cursor, span.outer_start))
+        tokens.append(_Token(text[span.start : span.end], span.outer_start, span.outer_end, False))
+        tokens[-1].quote = index
+        cursor = span.outer_end
+    tokens.extend(_word_tokens(text, cursor, len(text)))
+    return tokens
+
+
+def _ends_sentence(token: _Token, nxt: _Token) -> bool:
+    if token.quote >= 0:
+        ends = token.text.rstrip("\"'”’»)] ")[-1:] in tuple(_TERMINAL)
+    else:
+        ends = not token.word and token.text in _TERMINAL
+    if not ends:
+        return False
+    return nxt.quote >= 0 or nxt.text[:1].isupper() or nxt.text[:1].isdigit() or nxt.text == "("
+
+
+def _split_sentences(tokens: list[_Token]) -> list[int]:
+    """Mark each token with its sentence number; returns each sentence's first index."""
+    starts = [0]
+    for i, token in enumerate(tokens):
+        token.sentence = len(starts) - 1
+        if i + 1 < len(tokens) and _ends_sentence(token, tokens[i + 1]):
+            starts.append(i + 1)
+    return starts
+
+
+# --- cue verbs -----------------------------------------------------------------
+
+_REGULAR_CUES = """
+add insist stress note warn emphasize emphasise acknowledge claim argue explain
+concede tweet recall reiterate praise hail call describe declare state announce
+assert maintain suggest observe comment remark reply respond answer ask urge predict
+promise vow pledge confirm deny repeat mention complain boast caution contend counter
+retort testify report joke shout cry whisper proclaim affirm allege estimate conclude
+recount characterize characterise dismiss criticize criticise blast condemn lament
+accuse welcome laud applaud agree disagree elaborate clarify indicate inform assure
+reassure advise remind underline underscore highlight hint summarize summarise
+wonder question demand threaten label brand write
+""".split()
+_IRREGULAR_CUES = {
+    "say": ("say", "says", "said", "saying"),
+    "tell": ("tell", "tells", "told", "telling"),
+    "write": ("writes", "wrote", "written", "writing"),
+    "admit": ("admit", "admits", "admitted", "admitting"),
+    "quip": ("quips", "quipped", "quipping"),
+    "slam": ("slams", "slammed", "slamming"),
+    "signal": ("signaled", "signalled", "signaling", "signalling"),
+    "label": ("labels", "labeled", "labelled", "labeling", "labelling"),
+    "point": ("pointed",),
+}
+_BASE_CUES_KEPT = frozenset("say tell add insist warn argue explain admit concede confirm deny".split())
+_NOUN_LIKE_FORMS = frozenset(
+    """
+    notes claims calls reports comments answers remarks states questions demands
+    promises pledges tweets estimates counters cries jokes hints welcomes blasts
+    vows mentions highlights labels brands warning
+    """.split()
+)
+_SOURCE_CUES = frozenset({"report", "according"})
+# Cues that may precede their subject (`"…," said Kerry`); `told` never does.
+_INVERTIBLE = frozenset(
+    """
+    say add write note insist explain reply respond answer ask tweet declare recall
+    warn admit concede stress argue claim observe remark quip joke counter retort
+    emphasize emphasise acknowledge reiterate suggest comment conclude predict assert
+    maintain contend point complain boast caution whisper shout cry affirm allege
+    estimate wonder summarize summarise elaborate clarify recount testify report
+    """.split()
+)
+
+
+def _inflections(base: str) -> tuple[str, ...]:
+    if base.endswith("e"):
+        return base, base + "s", base + "d", base[:-1] + "ing"
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"
+    if base.endswith(("sh", "ch", "ss", "x")):
+        return base, base + "es", base + "ed", base + "ing"
+    return base, base + "s", base + "ed", base + "ing"
+
+
+def _cue_lexicon() -> dict[str, str]:
+    """Every inflected cue form mapped to its base verb, minus forms that read as nouns."""
+    lexicon: dict[str, str] = {}
+    for base in _REGULAR_CUES:
+        for form in _inflections(base):
+            lexicon[form] = base
+    for base, forms in _IRREGULAR_CUES.items():
+        for form in forms:
+            lexicon[form] = base
+    for form, base in list(lexicon.items()):
+        if (form == base and base not in _BASE_CUES_KEPT) or form in _NOUN_LIKE_FORMS:
+            del lexicon[form]
+    return lexicon
+
+
+_CUES = _cue_lexicon()
+_SUBJECT_SKIP = frozenset(
+    """
+    also has had have did does do would will could should may might must was were is
+    are be been then later earlier again repeatedly reportedly once previously recently
+    further flatly firmly simply publicly privately strongly quickly immediately
+    separately similarly not never already often always quoted as just since himself
+    herself angrily bluntly openly late yesterday today on
+    """.split()
+)
+_CLAUSE_OPENERS = frozenset(
+    """
+    in at on after before during as while when back speaking asked meanwhile however
+    earlier later despite following since although though if because with without
+    under for from by amid like unlike according addressing responding referring
+    writing talking meeting but and yet so still then now instead rather also
+    """.split()
+)
+_RELATIVES = frozenset("who which whose whom where that when".split())
+_TITLE_INTRO = frozenset(
+    """
+    titled entitled dubbed nicknamed named so-called term phrase word words slogan
+    hashtag motto headline banner book film movie song album novel documentary show
+    series programme program play poem article essay column magazine newspaper
+    operation campaign codenamed code-named chant chanting chanted sign signs
+    """.split()
+)
+_WINDOW = 60
+_NP_MAX = 12
+
+
+@dataclass
+class _Cue:
+    """A cue verb and its subject as read off the text (before resolution)."""
+
+    index: int
+    text: str
+    base: str
+    mention: Mention | None
+    subject_start: int
+    resolution: Resolution | None = None
+
+
+@dataclass
+class _Para:
+    index: int
+    text: str
+    spans: list[_Span]
+    tokens: list[_Token]
+    sentence_starts: list[int]
+    headline: bool
+    cues: list[_Cue] = field(default_factory=list)
+    cue_positions: list[int] = field(default_factory=list)
+    names: list[tuple[int, Mention]] = field(default_factory=list)
+    quote_tokens: list[int] = field(default_factory=list)
+    first_content: int = -1
+    sentence_heads: list[int] = field(default_factory=list)
+    title_case: dict[int, bool] = field(default_factory=dict)
+
+
+def _is_cue(para: _Para, i: int) -> str | None:
+    token = para.tokens[i]
+    if not token.word:
+        return None
+    low = token.text.casefold()
+    if low == "according":
+        nxt = para.tokens[i + 1] if i + 1 < len(para.tokens) else None
+        return "according" if nxt is not None and nxt.text.casefold() == "to" else None
+    if not para.headline and token.text != low:
+        return None
+    return _CUES.get(low)
+
+
+def _np_ok(para: _Para, i: int, common: set[str]) -> bool:
+    token = para.tokens[i]
+    if not token.word or not is_np_word(token.text):
+        return False
+    first = i == para.sentence_starts[token.sentence]
+    return not (first and token.text.casefold() in common and not is_role_word(token.text))
+
+
+def _np_backward(para: _Para, end: int, floor: int, common: set[str]) -> tuple[int, list[str]]:
+    """The noun phrase ending at token `end`, scanning left; returns its start and words."""
+    words: list[str] = []
+    k = end
+    while k >= floor and len(words) < _NP_MAX:
+        token = para.tokens[k]
+        if not token.word:
+            break
+        low = bare(token.text)
+        if _np_ok(para, k, common):
+            words.insert(0, token.text)
+        elif low in CONNECTORS and words and k > floor and is_role_word(para.tokens[k - 1].text):
+            words.insert(0, token.text)
+        elif low in DETERMINERS and words:
+            words.insert(0, token.text)
+            k -= 1
+            break
+        elif low in PRONOUN_GENDER and not words:
+            return k, [token.text]
+        else:
+            break
+        k -= 1
+    while words and bare(words[0]) in CONNECTORS:
+        words.pop(0)
+        k += 1
+    return k + 1, words
+
+
+def _np_forward(para: _Para, start: int, common: set[str]) -> tuple[int, list[str]]:
+    """The noun phrase starting at token `start`; returns its end (exclusive) and words."""
+    words: list[str] = []
+    k = start
+    tokens = para.tokens
+    if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in PRONOUN_GENDER:
+        return k + 1, [tokens[k].text]
+    if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in DETERMINERS:
+        words.append(tokens[k].text)
+        k += 1
+    while k < len(tokens) and len(words) < _NP_MAX:
+        token = tokens[k]
+        low = bare(token.text) if token.word else ""
+        if _np_ok(para, k, common):
+            words.append(token.text)
+        elif low in CONNECTORS and words and is_role_word(words[-1]):
+            words.append(token.text)
+        elif low in DETERMINERS and words and bare(words[-1]) in CONNECTORS:
+            words.append(token.text)
+        else:
+            break
+        k += 1
+    while words and bare(words[-1]) in CONNECTORS | DETERMINERS:
+        words.pop()
+        k -= 1
+    if words and all(bare(w) in DETERMINERS for w in words):
+        return start, []
+    return k, words
+
+
+def _segment_subject(
+    para: _Para, floor: int, cue: int, common: set[str]
+) -> tuple[Mention | None, int]:
+    """The subject at the head of the clause: `Kerry, who met Abadi, also hailed …`."""
+    k = floor
+    tokens = para.tokens
+    while k < cue:
+        token = tokens[k]
+        seg_end = k
+        while seg_end < cue and tokens[seg_end].text not in ",;—–()":
+            seg_end += 1
+        first = k
+        while first < seg_end and tokens[first].word and bare(tokens[first].text) in {
+            "but",
+            "and",
+            "yet",
+            "so",
+        }:
+            first += 1
+        head = tokens[first] if first < seg_end else None
+        skip = (
+            head is None
+            or head.quote >= 0
+            or not head.word
+            or bare(head.text) in _CLAUSE_OPENERS
+            or bare(head.text) in _RELATIVES
+            or (head.text.endswith("ing") and head.text[:1].isupper())
+        )
+        if not skip:
+            _, words = _np_forward(para, first, common)
+            return (parse_mention(words) if words else None), first
+        k = seg_end + 1
+    return None, -1
+
+
+def _cue_subject(para: _Para, ci: int, common: set[str]) -> tuple[Mention | None, int]:
+    """The subject of the cue verb at `ci`: before it, after it, or heading its clause."""
+    tokens = para.tokens
+    floor = max(para.sentence_starts[tokens[ci].sentence], ci - _WINDOW)
+    if tokens[ci].text.casefold() == "according":
+        _, words = _np_forward(para, ci + 2, common)
+        return (parse_mention(words), ci + 2) if words else (None, -1)
+    j = ci - 1
+    skipped = 0
+    while j >= floor and tokens[j].word and bare(tokens[j].text) in _SUBJECT_SKIP and skipped < 4:
+        j -= 1
+        skipped += 1
+    if j >= floor and tokens[j].word:
+        low = bare(tokens[j].text)
+        if low == "who" and j - 2 >= floor and tokens[j - 1].text == ",":
+            j -= 2
+        elif low in {"but", "and"}:
+            return _segment_subject(para, floor, j, common)
+        start, words = _np_backward(para, j, floor, common)
+        if words:
+            return parse_mention(words), start
+        return Mention("other", tokens[j].text), j
+    base = _CUES.get(tokens[ci].text.casefold())
+    if base in _INVERTIBLE and ci + 1 < len(tokens) and tokens[ci + 1].word:
+        _, words = _np_forward(para, ci + 1, common)
+        mention = parse_mention(words) if words else None
+        if mention is not None and mention.kind in ("name", "role", "pronoun"):
+            return mention, ci + 1
+    if j < floor or tokens[j].text in ",—–;:(":
+        return _segment_subject(para, floor, ci, common)
+    return None, -1
+
+
+# --- reading one paragraph -------------------------------------------------------
+
+
+def _build_para(index: int, text: str, spans: list[_Span], headline: bool) -> _Para:
+    tokens = _tokenise(text, spans)
+    starts = _split_sentences(tokens)
+    para = _Para(index, text, spans, tokens, starts, headline)
+    para.quote_tokens = [i for i, t in enumerate(tokens) if t.quote >= 0]
+    heads = [-1] * len(starts)
+    for i, token in enumerate(tokens):
+        if heads[token.sentence] < 0 and (token.word or token.quote >= 0):
+            heads[token.sentence] = i
+    para.sentence_heads = heads
+    para.first_content = next((h for h in heads if h >= 0), -1)
+    return para
+
+
+def _find_cues(para: _Para, common: set[str]) -> None:
+    for i in range(len(para.tokens)):
+        base = _is_cue(para, i)
+        if base is None:
+            continue
+        mention, start = _cue_subject(para, i, common)
+        para.cues.append(_Cue(i, para.tokens[i].text, base, mention, start))
+        para.cue_positions.append(i)
+
+
+def _title_case_sentence(para: _Para, sentence: int) -> bool:
+    """Headlines and link lists capitalise every word; bare names there are unreliable."""
+    if sentence not in para.title_case:
+        start = para.sentence_starts[sentence]
+        end = (
+            para.sentence_starts[sentence + 1]
+            if sentence + 1 < len(para.sentence_starts)
+            else len(para.tokens)
+        )
+        words = [t.text for t in para.tokens[start:end] if t.word and len(t.text) > 3]
+        flag = len(words) >= 3 and sum(is_capitalised(w) for w in words) >= 0.7 * len(words)
+        para.title_case[sentence] = flag
+    return para.title_case[sentence]
+
+
+def _appositive_role(para: _Para, after: int) -> str | None:
+    """`Massoud Jazayeri, deputy chief of staff of Iran's Armed Forces, told …`."""
+    tokens = para.tokens
+    if after >= len(tokens) or tokens[after].text != ",":
+        return None
+    k = after + 1
+    words: list[_Token] = []
+    while k < len(tokens) and tokens[k].word and len(words) <= _NP_MAX:
+        words.append(tokens[k])
+        k += 1
+    if not words or len(words) > _NP_MAX:
+        return None
+    closed = k >= len(tokens) or tokens[k].text in ",.;"
+    first = bare(words[0].text)
+    if not closed or first in _RELATIVES or first in PRONOUN_GENDER:
+        return None
+    if first not in {"the", "a", "an"} and is_capitalised(words[0].text) and not is_role_word(
+        words[0].text
+    ):
+        return None
+    if not any(bare(w.text) in ROLE_HEADS for w in words):
+        return None
+    return para.text[words[0].start : words[-1].end]
+
+
+def _find_names(para: _Para, common: set[str]) -> None:
+    """Every role-and-name phrase of the paragraph, in order (`Iraqi Prime Minister …`)."""
+    tokens = para.tokens
+    i = 0
+    while i < len(tokens):
+        if not _np_ok(para, i, common):
+            i += 1
+            continue
+        end, words = _np_forward(para, i, common)
+        end = max(end, i + 1)
+        mention = parse_mention(words) if words else None
+        if mention is not None and mention.kind == "name" and mention.name:
+            role = mention.role or _appositive_role(para, end)
+            if role != mention.role:
+                mention = Mention("name", mention.text, mention.name, role, mention.title)
+            weak = mention.role is None and mention.title is None
+            if not (weak and _title_case_sentence(para, tokens[i].sentence)):
+                para.names.append((i, mention))
+        i = end
+
+
+# --- attribution -----------------------------------------------------------------
+
+
+@dataclass
+class _Attribution:
+    """Who a quote is credited to and how that was decided."""
+
+    person: Person | None
+    mention: Mention | None
+    cue: str | None
+    inferred: bool
+    how: str
+
+
+def _from_cue(cue: _Cue, how: str) -> _Attribution:
+    resolution = cue.resolution
+    person = resolution.person if resolution else None
+    inferred = resolution.inferred if resolution else False
+    return _Attribution(person, cue.mention, cue.text, inferred and person is not None, how)
+
+
+def _is_person_cue(cue: _Cue) -> bool:
+    return cue.mention is not None and cue.mention.kind in ("name", "role", "pronoun")
+
+
+def _is_source_only(cue: _Cue) -> bool:
+    """`…, the BBC reported` credits a news outlet, not the speaker of the quote."""
+    return cue.base in _SOURCE_CUES and not _is_person_cue(cue)
+
+
+def _cue_at(para: _Para, index: int) -> _Cue | None:
+    k = bisect_left(para.cue_positions, index)
+    if k < len(para.cue_positions) and para.cue_positions[k] == index:
+        return para.cues[k]
+    return None
+
+
+def _next_word(para: _Para, qi: int) -> int:
+    k = qi + 1
+    tokens = para.tokens
+    while k < len(tokens) and k <= qi + 3 and not tokens[k].word and tokens[k].quote < 0:
+        if tokens[k].text not in ",—–-;:":
+            return -1
+        k += 1
+    return k if k < len(tokens) and tokens[k].word else -1
+
+
+def _short_tail(para: _Para, cue: _Cue) -> bool:
+    """After a quote closed by a full stop, only a short `Kerry told reporters.` attributes."""
+    tokens = para.tokens
+    sentence = tokens[cue.index].sentence
+    k = cue.index + 1
+    while k < len(tokens) and tokens[k].sentence == sentence and k - cue.index <= 8:
+        if tokens[k].text.casefold() == "that" or tokens[k].quote >= 0:
+            return False
+        k += 1
+    return k >= len(tokens) or tokens[k].sentence != sentence
+
+
+def _after_quote(para: _Para, qi: int) -> _Attribution | None:
+    """`"…," Kerry said.` / `"…," said Kerry.` / `"…," according to Kerry.`"""
+    k = _next_word(para, qi)
+    if k < 0:
+        return None
+    cue = _cue_at(para, k)
+    if cue is None:
+        first = bisect_left(para.cue_positions, k)
+        following = para.cues[first : first + 2]
+        cue = next((c for c in following if c.subject_start == k), None)
+    if cue is None or _is_source_only(cue):
+        return None
+    closed_by_stop = para.tokens[qi].text.rstrip()[-1:] == "."
+    if closed_by_stop and para.tokens[k].sentence != para.tokens[qi].sentence:
+        if not _short_tail(para, cue):
+            return None
+    return _from_cue(cue, "after")
+
+
+def _sentence_cues(para: _Para, qi: int) -> tuple[list[_Cue], list[_Cue]]:
+    """Cues of the quote's sentence before and after it, nearest first (bounded)."""
+    sentence = para.tokens[qi].sentence
+    k = bisect_left(para.cue_positions, qi)
+    before = []
+    for cue in reversed(para.cues[max(0, k - 4) : k]):
+        if para.tokens[cue.index].sentence == sentence and qi - cue.index <= 3 * _WINDOW:
+            before.append(cue)
+    after = []
+    for cue in para.cues[k : k + 4]:
+        if para.tokens[cue.index].sentence == sentence and cue.index - qi <= _WINDOW:
+            after.append(cue)
+    return before, after
+
+
+def _colon_intro(para: _Para, qi: int, registry: PersonRegistry, pos: int) -> _Attribution | None:
+    """`Kerry: "…"` (headline style): a bare name and a colon introduce the quote."""
+    tokens = para.tokens
+    if qi < 2 or tokens[qi - 1].text != ":":
+        return None
+    start, words = _np_backward(para, qi - 2, para.sentence_starts[tokens[qi].sentence], set())
+    if not words or start != para.sentence_starts[tokens[qi].sentence]:
+        return None
+    mention = parse_mention(words)
+    if mention is None or mention.kind != "name":
+        return None
+    resolution = registry.resolve(mention, pos)
+    return _Attribution(resolution.person, mention, None, False, "colon")
+
+
+def _explicit(para: _Para, qi: int, registry: PersonRegistry, pos: int) -> _Attribution | None:
+    """Attribution from the quote's own sentence, in order of reliability."""
+    found = _after_quote(para, qi)
+    if found is not None:
+        return found
+    before, after = _sentence_cues(para, qi)
+    for cue in before:
+        if not _is_source_only(cue):
+            return _from_cue(cue, "before")
+    for cue in after:
+        if _is_person_cue(cue):
+            return _from_cue(cue, "sentence")
+    return _colon_intro(para, qi, registry, pos)
+
+
+def _sentence_initial(para: _Para, qi: int) -> bool:
+    return para.sentence_heads[para.tokens[qi].sentence] == qi
+
+
+def _last_speaker(para: _Para, results: dict[tuple[int, int], _Attribution]) -> _Attribution:
+    """Who a following stand-alone quote paragraph continues: the last one to speak here."""
+    for qi in reversed(para.quote_tokens):
+        found = results.get((para.index, qi))
+        if found is not None and found.how != "none":
+            return _Attribution(found.person, found.mention, None, True, "continued")
+    for cue in reversed(para.cues):
+        if _is_person_cue(cue) and cue.resolution is not None and cue.resolution.person:
+            return _Attribution(cue.resolution.person, cue.mention, None, True, "continued")
+    return _Attribution(None, None, None, False, "none")
+
+
+def _continued(
+    para: _Para,
+    qi: int,
+    previous: _Para | None,
+    results: dict[tuple[int, int], _Attribution],
+) -> _Attribution:
+    """A quote opening its sentence with no cue continues the last speaker's remarks."""
+    q = bisect_left(para.quote_tokens, qi)
+    earlier_quote = para.quote_tokens[q - 1] if q > 0 else -1
+    c = bisect_left(para.cue_positions, qi)
+    earlier_cue = next(
+        (cue for cue in reversed(para.cues[max(0, c - 4) : c]) if _is_person_cue(cue)), None
+    )
+    if earlier_cue is not None and earlier_cue.index > earlier_quote:
+        if earlier_cue.resolution is not None and earlier_cue.resolution.person is not None:
+            person = earlier_cue.resolution.person
+            return _Attribution(person, earlier_cue.mention, None, True, "continued")
+    found = results.get((para.index, earlier_quote))
+    if found is not None and found.how != "none":
+        return _Attribution(found.person, found.mention, None, True, "continued")
+    if previous is not None and para.first_content == qi:
+        return _last_speaker(previous, results)
+    return _Attribution(None, None, None, False, "none")
+
+
+# --- kinds ---------------------------------------------------------------------
+
+
+def _is_title_case(words: Sequence[str]) -> bool:
+    small = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "by", "with"}
+    content = [w for w in words if w not in small]
+    return bool(content) and all(w[:1].isupper() or not w[:1].isalpha() for w in content)
+
+
+def _introduced_as_title(para: _Para, qi: int) -> bool:
+    """`the book "…"`, `dubbed "…"`, `known as "…"`: a name or title, not a statement."""
+    k = qi - 1
+    seen = 0
+    while k >= 0 and seen < 3:
+        token = para.tokens[k]
+        if token.quote >= 0:
+            return False
+        if token.word:
+            low = bare(token.text)
+            if low in _TITLE_INTRO:
+                return True
+            if low == "as" and k > 0 and bare(para.tokens[k - 1].text) == "known":
+                return True
+            if low not in {"the", "a", "an", "its", "his", "her", "their", "new"}:
+                return False
+            seen += 1
+        k -= 1
+    return False
+
+
+def _cue_then_punct(para: _Para, qi: int) -> bool:
+    """`he said, "…"`, `Kerry told reporters: "…"`: the quote is the whole statement."""
+    tokens = para.tokens
+    if qi == 0 or tokens[qi - 1].text not in ",:":
+        return False
+    floor = max(para.sentence_starts[tokens[qi].sentence], qi - 6)
+    return any(_is_cue(para, k) for k in range(floor, qi - 1))
+
+
+def _ends_its_sentence(para: _Para, qi: int) -> bool:
+    tokens = para.tokens
+    k = qi + 1
+    while k < len(tokens) and not tokens[k].word and tokens[k].quote < 0:
+        k += 1
+    return k >= len(tokens) or tokens[k].sentence != tokens[qi].sentence
+
+
+def _kind(para: _Para, qi: int, found: _Attribution) -> QuoteKind:
+    """Direct (whole statement), partial (fragment in reported speech) or optional."""
+    text = para.tokens[qi].text
+    words = fold_quotes(text).split()
+    span = para.spans[para.tokens[qi].quote]
+    if para.headline or len(normalize(text).split()) <= 1:
+        return "optional"
+    has_stop = text.rstrip()[-1:] in tuple(_TERMINAL) or any(
+        w.endswith((".", "?", "!")) for w in words[:-1]
+    )
+    if _introduced_as_title(para, qi) or (_is_title_case(words) and not has_stop):
+        return "optional"
+    if span.continues or _sentence_initial(para, qi):
+        return "direct"
+    if found.how == "none" or (found.mention is None and found.how != "colon"):
+        return "optional"
+    if _cue_then_punct(para, qi) or found.how == "colon":
+        return "direct"
+    prev = para.tokens[qi - 1] if qi > 0 else None
+    if (
+        prev is not None
+        and prev.word
+        and _is_cue(para, qi - 1)
+        and _ends_its_sentence(para, qi)
+        and text.rstrip()[-1:] in tuple(_TERMINAL)
+    ):
+        return "direct"
+    return "partial"
+
+
+# --- the article -----------------------------------------------------------------
+
+
+def _common_words(paras: Sequence[_Para]) -> set[str]:
+    """Words the article writes in lower case: capitalised only at a sentence start."""
+    common: set[str] = set()
+    for para in paras:
+        for token in para.tokens:
+            if token.word and token.text.islower():
+                common.add(token.text)
+    return common
+
+
+def _register(paras: Sequence[_Para], registry: PersonRegistry) -> None:
+    """First pass: every multi-word name in the article, with the roles stated for it."""
+    for para in paras:
+        base = para.index * 1_000_000
+        for i, mention in para.names:
+            registry.register(mention, base + i, strong=mention.role is not None)
+        for cue in para.cues:
+            if cue.mention is not None and cue.mention.kind == "name":
+                registry.register(cue.mention, base + cue.index, strong=True)
+
+
+def _resolve_cues(para: _Para, registry: PersonRegistry) -> None:
+    """Second pass, in reading order: names seen, cue subjects resolved, speakers noted."""
+    base = para.index * 1_000_000
+    events: list[tuple[int, int, object]] = [(i, 0, m) for i, m in para.names]
+    events += [(c.index, 1, c) for c in para.cues]
+    events.sort(key=lambda e: (e[0], e[1]))
+    for index, _, item in events:
+        pos = base + index
+        if isinstance(item, Mention):
+            person = registry.resolve(item, pos).person
+            if person is not None:
+                registry.see(person, pos)
+            continue
+        assert isinstance(item, _Cue)
+        if item.mention is None:
+            continue
+        item.resolution = registry.resolve(item.mention, pos)
+        if item.resolution.person is not None:
+            registry.spoke(item.resolution.person, pos)
+
+
+def _to_quote(para: _Para, qi: int, found: _Attribution, kind: QuoteKind) -> Quote:
+    span = para.spans[para.tokens[qi].quote]
+    person = found.person
+    mention = found.mention
+    role = person.role if person is not None else None
+    if role is None and mention is not None:
+        role = mention.role
+    return Quote(
+        quote=para.text[span.start : span.end],
+        kind=kind,
+        speaker=person.name if person is not None else None,
+        speaker_mention=mention.text if mention is not None else None,
+        role=role,
+        cue=found.cue,
+        paragraph=para.index,
+        start=span.start,
+        end=span.end,
+        inferred=found.inferred and person is not None,
+    )
+
+
+def _group_tail(paras: Sequence[_Para], p: int, qi: int) -> tuple[_Para, int]:
+    """The last paragraph piece of a quote that runs on across paragraphs."""
+    para = paras[p]
+    while para.spans[para.tokens[qi].quote].open_end and para.index + 1 < len(paras):
+        nxt = paras[para.index + 1]
+        if not nxt.quote_tokens or not nxt.spans[nxt.tokens[nxt.quote_tokens[0]].quote].continues:
+            break
+        para, qi = nxt, nxt.quote_tokens[0]
+    return para, qi
+
+
+def _attribute_body(paras: Sequence[_Para], registry: PersonRegistry) -> list[Quote]:
+    results: dict[tuple[int, int], _Attribution] = {}
+    quotes: list[Quote] = []
+    for para in paras:
+        previous = paras[para.index - 1] if para.index > 0 else None
+        for qi in para.quote_tokens:
+            span = para.spans[para.tokens[qi].quote]
+            pos = para.index * 1_000_000 + qi
+            if span.continues and previous is not None and previous.quote_tokens:
+                head = results.get((previous.index, previous.quote_tokens[-1]))
+                if head is not None and previous.spans[-1].open_end:
+                    results[(para.index, qi)] = head
+                    quotes.append(_to_quote(para, qi, head, "direct"))
+                    continue
+            tail_para, tail_qi = _group_tail(paras, para.index, qi)
+            found = _after_quote(tail_para, tail_qi) if tail_para is not para else None
+            found = found or _explicit(para, qi, registry, pos)
+            if found is None and _sentence_initial(para, qi):
+                found = _continued(para, qi, previous, results)
+            found = found or _Attribution(None, None, None, False, "none")
+            results[(para.index, qi)] = found
+            quotes.append(_to_quote(para, qi, found, _kind(para, qi, found)))
+    return quotes
+
+
+def _headline_quotes(headline: str, registry: PersonRegistry) -> list[Quote]:
+    """Headline quotes are kept apart (paragraph -1) and never count as statements."""
+    spans, _ = _double_spans(headline, False)
+    spans = sorted(spans + _single_spans(headline, spans), key=lambda s: s.outer_start)
+    para = _build_para(-1, headline, spans, headline=True)
+    _find_cues(para, set())
+    for cue in para.cues:
+        if cue.mention is not None:
+            cue.resolution = registry.resolve(cue.mention, 10**15)
+    quotes = []
+    for qi in para.quote_tokens:
+        found = _explicit(para, qi, registry, 10**15) or _Attribution(None, None, None, False, "")
+        quotes.append(_to_quote(para, qi, found, "optional"))
+    return quotes
+
+
+def extract_quotes(paragraphs: Sequence[str], headline: str | None = None) -> list[Quote]:
+    """Every quote in the article with its kind, canonical speaker and exact offsets.
+
+    Headline quotes come first with paragraph -1 and kind `optional`; body quotes
+    follow in reading order.
+    """
+    all_spans = _paragraph_spans(paragraphs)
+    paras = [_build_para(i, text, all_spans[i], False) for i, text in enumerate(paragraphs)]
+    common = _common_words(paras)
+    for para in paras:
+        _find_cues(para, common)
+        _find_names(para, common)
+    registry = PersonRegistry()
+    _register(paras, registry)
+    for para in paras:
+        _resolve_cues(para, registry)
+    body = _attribute_body(paras, registry)
+    head = _headline_quotes(headline, registry) if headline else []
+    return head + body
+
+
+def read_text_document(text: str) -> tuple[str | None, list[str]]:
+    """A plain-text article: first non-empty line the headline, later lines paragraphs."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return None, []
+    return lines[0], lines[1:]

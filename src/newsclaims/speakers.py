@@ -1,0 +1,506 @@
+"""Who is speaking: person names, roles and one canonical person per article.
+
+News names a speaker once in full ("U.S. Secretary of State John Kerry") and then
+refers back with a surname, a role noun or a pronoun. This module keeps the rules
+for reading such noun phrases and a per-article registry that maps every later
+reference to the canonical full name, without any model: capitalised name runs,
+role and rank vocabularies, and recency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from newsclaims.text import fold_quotes
+
+MentionKind = Literal["name", "role", "pronoun", "other"]
+Gender = Literal["m", "f"]
+
+# Nouns that make a phrase a job or office ("the spokesman", "Foreign Minister").
+ROLE_HEADS = frozenset(
+    """
+    secretary minister president vice-president premier chancellor spokesman
+    spokeswoman spokesperson ambassador envoy emissary consul diplomat general
+    admiral commander chief head director director-general chairman chairwoman chair
+    chairperson senator sen congressman congresswoman lawmaker legislator mp governor
+    gov mayor king queen prince princess emir amir sheikh sultan leader official
+    officer adviser advisor aide counselor counsellor undersecretary under-secretary
+    secretary-general attorney lawyer judge prosecutor colonel col lieutenant lt
+    captain capt major maj sergeant sgt brigadier marshal commandant pope cardinal
+    bishop archbishop imam ayatollah cleric mufti rabbi pastor priest reverend rev
+    professor prof analyst expert researcher scholar fellow economist strategist
+    historian scientist author journalist correspondent reporter editor columnist
+    commentator ceo cfo founder executive manager coach activist campaigner
+    negotiator mediator inspector commissioner superintendent sheriff dictator ruler
+    monarch worker representative rep delegate coordinator member candidate nominee
+    president-elect deputy spokespeople physician doctor dr surgeon nurse teacher
+    student resident witness survivor militant commandant
+    """.split()
+)
+# Words that qualify a role head inside a role phrase ("Secretary of State").
+ROLE_MODIFIERS = frozenset(
+    """
+    state foreign defense defence interior finance treasury justice health
+    homeland security national intelligence military army navy naval air force
+    affairs staff deputy assistant acting interim former top senior junior chief
+    prime vice first special joint chiefs general press media aid
+    human rights executive principal high deputy-chief regional local
+    """.split()
+)
+# Ranks and honorifics: titles kept apart from both the name and the role.
+RANK_TITLES = frozenset(
+    """
+    rear vice admiral adm general gen lieutenant lt colonel col major maj captain capt
+    sergeant sgt brigadier brig marshal commander cmdr corporal cpl private pvt
+    mr mrs ms miss dr prof sir dame lord lady sen rep gov rev hon
+    """.split()
+)
+HONORIFIC_GENDER: dict[str, Gender] = {
+    "mr": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "dame": "f",
+    "lady": "f",
+}
+ROLE_GENDER: dict[str, Gender] = {
+    "spokesman": "m",
+    "chairman": "m",
+    "congressman": "m",
+    "king": "m",
+    "prince": "m",
+    "spokeswoman": "f",
+    "chairwoman": "f",
+    "congresswoman": "f",
+    "queen": "f",
+    "princess": "f",
+}
+NAME_PARTICLES = frozenset(
+    """
+    al al- el el- bin ibn bint abu abd abdul van von der den de del della di da du
+    dos das le la st ter ten mac
+    """.split()
+)
+NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+PRONOUN_GENDER: dict[str, Gender] = {"he": "m", "she": "f"}
+OTHER_PRONOUNS = frozenset("i we you they it who which that this these those one".split())
+DETERMINERS = frozenset("the a an his her its their our my your".split())
+CONNECTORS = frozenset("of to for".split())
+
+# Capitalised words that are never part of a person's name.
+NON_NAME_WORDS = frozenset(
+    """
+    the a an in on at by of to for from with without after before during since while
+    when where why how what which who whom whose that this these those there here it
+    its they them their we our you your i he she his her him as if although though
+    because however meanwhile moreover also still now then today tonight yesterday
+    tomorrow earlier later last next first second third asked speaking according back
+    such some many most all both each every no not only even just and but or nor so
+    yet said says told added than further instead rather indeed thus therefore
+    despite following amid among between under over about against into through
+    monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec gmt utc am pm breaking update updated photo
+    video read more tags comments share listen live related
+    """.split()
+)
+# Words that mark a capitalised phrase as an organisation, place or group.
+ORG_WORDS = frozenset(
+    """
+    house department ministry office agency council committee commission court
+    parliament congress senate assembly government administration army navy forces
+    force guard corps command brigade battalion front movement party union nations
+    states state kingdom republic emirates coalition alliance organization
+    organisation association institute foundation university college school center
+    centre hospital bank fund company corporation corp inc ltd group network news
+    times post journal herald tribune press radio television tv channel service
+    services airlines airways club team board authority police headquarters embassy
+    consulate mission station airport base mountain mount river dam lake sea ocean
+    gulf valley province region city county district street square avenue road
+    bridge palace hall tower church mosque cathedral island islands peninsula desert
+    east west north south middle central northern southern eastern western islamic
+    democratic national international global united european federal royal supreme
+    affairs pentagon kremlin capitol white daesh isis isil nato reuters afp ap bbc cnn
+    cbs nbc abc fox sputnik tass xinhua al-jazeera aljazeera jazeera guardian
+    telegraph economist bloomberg website twitter facebook youtube ministry
+    """.split()
+)
+# Countries, demonyms, cities and groups that head news copy but name no person.
+PLACE_WORDS = frozenset(
+    """
+    u.s us usa u.s.a america american americans iraq iraqi iraqis syria syrian
+    syrians iran iranian iranians russia russian russians britain british uk u.k
+    england english france french germany german turkey turkish israel israeli
+    palestine palestinian egypt egyptian saudi jordan jordanian lebanon lebanese
+    kurdish kurd kurds kurdistan afghan afghanistan pakistan pakistani india indian
+    china chinese japan japanese korea korean ukraine ukrainian europe european arab
+    arabs arabic qatar qatari kuwait kuwaiti bahrain bahraini morocco moroccan yemen
+    yemeni libya libyan tunisia tunisian australia australian canada canadian italy
+    italian spain spanish dutch netherlands belgium belgian poland polish sweden
+    swedish norway norwegian denmark danish greece greek mexico mexican brazil
+    brazilian nigeria nigerian kenya kenyan ethiopia ethiopian sudan sudanese
+    somalia somali emirati uae oman omani sunni sunnis shia shiite shiites muslim
+    muslims christian christians jewish western eastern washington moscow baghdad
+    damascus tehran brussels london paris berlin beijing cairo ankara kabul
+    jerusalem beirut riyadh doha kiev kyiv geneva vienna york mosul tikrit raqqa
+    aleppo homs kirkuk kobani sinjar haditha diyala gaza africa african asia asian
+    peshmerga hezbollah hamas taliban nusra
+    """.split()
+)
+MALE_NAMES = frozenset(
+    """
+    john james robert michael william david richard joseph thomas charles daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
+    edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen
+    larry justin scott brandon benjamin samuel frank gregory raymond alexander patrick
+    jack dennis jerry tyler aaron henry peter adam nathan barack vladimir sergei
+    sergey bashar mohammed muhammad mohammad ahmed ahmad ali hassan hussein haider
+    ibrahim abdullah omar khalid mahmoud recep emmanuel francois boris angelo
+    massoud riad ashton chuck lloyd martin
+    """.split()
+)
+FEMALE_NAMES = frozenset(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy
+    lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol
+    amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen amy
+    shirley angela helen anna brenda pamela nicole samantha katherine christine
+    emma catherine hillary angela theresa federica samantha marie sophie fatima
+    aisha maria ursula kamala nikki condoleezza madeleine jen victoria
+    """.split()
+)
+
+
+def bare(word: str) -> str:
+    """Lower-case a token and drop a possessive and outer dots, for lexicon look-ups."""
+    low = fold_quotes(word).casefold()
+    if low.endswith("'s"):
+        low = low[:-2]
+    return low.rstrip(".'")
+
+
+def is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def is_role_word(word: str) -> bool:
+    low = bare(word)
+    return low in ROLE_HEADS or low in ROLE_MODIFIERS
+
+
+def is_possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "s'", "s’"))
+
+
+def is_acronym(word: str) -> bool:
+    """All-capital tokens (BBC, ISIS, NATO) name organisations, not people."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in word
+
+
+def _particle_joined(word: str) -> bool:
+    """`al-Assad`, `bin-Laden`, `el-Sisi`: a lower-case particle joined to a name."""
+    head, dash, rest = word.partition("-")
+    return bool(dash) and head.casefold() + "-" in NAME_PARTICLES and rest[:1].isupper()
+
+
+def is_name_word(word: str) -> bool:
+    """A token that can belong to a person's name: capitalised, not a known non-name."""
+    if not word or not word[0].isalpha():
+        return False
+    low = bare(word)
+    if low in NAME_PARTICLES or _particle_joined(word):
+        return True
+    if not is_capitalised(word) or is_acronym(word):
+        return False
+    return low not in NON_NAME_WORDS and not is_role_word(word) and low not in RANK_TITLES
+
+
+def is_np_word(word: str) -> bool:
+    """A token that may sit inside a speaker noun phrase (name, role, rank, place)."""
+    low = bare(word)
+    if low in DETERMINERS or low in CONNECTORS:
+        return False
+    if is_role_word(word) or low in RANK_TITLES or low in NAME_PARTICLES:
+        return True
+    if _particle_joined(word):
+        return True
+    return is_capitalised(word) and word[0].isalpha() and low not in NON_NAME_WORDS
+
+
+def _is_org_word(word: str) -> bool:
+    low = bare(word)
+    return low in ORG_WORDS or low in PLACE_WORDS or is_acronym(word)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A noun phrase that may denote a speaker, split into its parts."""
+
+    kind: MentionKind
+    text: str
+    name: str | None = None
+    role: str | None = None
+    title: str | None = None
+    gender: Gender | None = None
+    definite: bool = True
+
+
+def _split_name(words: Sequence[str]) -> int:
+    """Index where the trailing person-name run of an NP starts (len(words) if none)."""
+    start = len(words)
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        low = bare(word)
+        if low in NAME_SUFFIXES and i == len(words) - 1:
+            continue
+        if low in NAME_PARTICLES and start < len(words):
+            start = i
+            continue
+        if is_name_word(word) and low not in PLACE_WORDS and not is_possessive(word):
+            start = i
+            continue
+        break
+    while start < len(words) and bare(words[start]) in NAME_PARTICLES:
+        start += 1
+    return start
+
+
+def _gender_of(first: str, titles: Sequence[str], roles: Sequence[str]) -> Gender | None:
+    for word in titles:
+        if bare(word) in HONORIFIC_GENDER:
+            return HONORIFIC_GENDER[bare(word)]
+    for word in roles:
+        if bare(word) in ROLE_GENDER:
+            return ROLE_GENDER[bare(word)]
+    low = bare(first)
+    if low in MALE_NAMES:
+        return "m"
+    if low in FEMALE_NAMES:
+        return "f"
+    return None
+
+
+def _looks_like_org(words: Sequence[str]) -> bool:
+    return any(_is_org_word(w) for w in words)
+
+
+def parse_mention(words: Sequence[str]) -> Mention | None:
+    """Read a speaker noun phrase such as `Pentagon spokesman Rear Admiral John Kirby`."""
+    words = [w for w in words if w]
+    if not words:
+        return None
+    text = " ".join(words)
+    first = bare(words[0])
+    if len(words) == 1 and first in PRONOUN_GENDER:
+        return Mention("pronoun", text, gender=PRONOUN_GENDER[first])
+    if len(words) == 1 and first in OTHER_PRONOUNS:
+        return Mention("other", text)
+    body = list(words)
+    determiner = None
+    if bare(body[0]) in DETERMINERS:
+        determiner = bare(body[0])
+        body = body[1:]
+    if not body:
+        return Mention("other", text)
+    name_start = _split_name(body)
+    name_words = body[name_start:]
+    head = body[:name_start]
+    title_start = len(head)
+    while title_start > 0 and bare(head[title_start - 1]) in RANK_TITLES:
+        title_start -= 1
+    titles = head[title_start:]
+    role_words = head[:title_start]
+    has_role = any(bare(w) in ROLE_HEADS for w in role_words)
+    role = " ".join(role_words) if has_role else None
+    if role is None and titles and not all(bare(t) in HONORIFIC_GENDER for t in titles):
+        role = " ".join(titles)
+    title = " ".join(titles) or None
+    if name_words and not _looks_like_org(name_words):
+        gender = _gender_of(name_words[0], titles, role_words)
+        definite = determiner not in {"a", "an"}
+        return Mention("name", text, " ".join(name_words), role, title, gender, definite)
+    if has_role and not name_words:
+        gender = _gender_of("", titles, role_words)
+        definite = determiner not in {"a", "an"}
+        definite = definite and (determiner is not None or is_capitalised(body[0]))
+        return Mention("role", text, None, role, title, gender, definite)
+    return Mention("other", text)
+
+
+def _role_key(role: str) -> str:
+    """Role words that carry meaning, for comparing `State Secretary` with `Secretary of State`."""
+    keep = []
+    for word in role.replace("-", " ").split():
+        low = bare(word)
+        if low in DETERMINERS or low in CONNECTORS or low in PLACE_WORDS:
+            continue
+        if low in {"top", "senior", "the"}:
+            continue
+        keep.append(low)
+    return " ".join(sorted(keep))
+
+
+def roles_match(mention_role: str, person_role: str) -> bool:
+    """A role noun refers to a person when its words are (nearly) among the person's."""
+    want, have = _role_key(mention_role), _role_key(person_role)
+    if not want or not have:
+        return False
+    if set(want.split()) <= set(have.split()):
+        return True
+    return fuzz.token_set_ratio(want, have) >= 90
+
+
+@dataclass
+class Person:
+    """One real person named in an article, with everything known about them."""
+
+    name: str
+    roles: list[str] = field(default_factory=list)
+    gender: Gender | None = None
+    strong: bool = False
+    first_seen: int = 0
+    last_seen: int = -1
+    last_spoke: int = -1
+
+    @property
+    def surname(self) -> str:
+        return bare(self.name.split()[-1])
+
+    @property
+    def first_name(self) -> str:
+        return bare(self.name.split()[0])
+
+    @property
+    def role(self) -> str | None:
+        return self.roles[0] if self.roles else None
+
+
+def _surname_keys(name: str) -> list[str]:
+    """`al-Assad` is also referred to as `Assad`."""
+    last = bare(name.split()[-1])
+    keys = [last]
+    for prefix in ("al-", "el-", "ad-", "as-", "ar-", "an-", "ash-"):
+        if last.startswith(prefix) and len(last) > len(prefix) + 1:
+            keys.append(last[len(prefix) :])
+    return keys
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one mention: a person (or none) and whether inferred."""
+
+    person: Person | None
+    mention: Mention
+    inferred: bool
+
+
+class PersonRegistry:
+    """The people of one article, looked up by full name, surname, role or pronoun."""
+
+    _RECENT = 50
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self._by_name: dict[str, Person] = {}
+        self._by_surname: dict[str, list[Person]] = {}
+        self._by_first: dict[str, list[Person]] = {}
+        self._speakers: list[Person] = []
+        self._recent: list[Person] = []
+
+    def register(self, mention: Mention, position: int, strong: bool) -> Person | None:
+        """Record a named mention; multi-word names become (or join) a canonical person."""
+        if mention.kind != "name" or mention.name is None:
+            return None
+        existing = self._lookup_name(mention.name, position, known_only=False)
+        if existing is None and len(mention.name.split()) < 2:
+            return None
+        person = existing or self._add(mention.name, position)
+        person.strong = person.strong or strong
+        if mention.role and mention.role not in person.roles:
+            person.roles.append(mention.role)
+        if person.gender is None:
+            person.gender = mention.gender
+        return person
+
+    def add_role(self, person: Person, role: str) -> None:
+        if role not in person.roles:
+            person.roles.append(role)
+        if person.gender is None:
+            person.gender = _gender_of("", [], role.split())
+
+    def _add(self, name: str, position: int) -> Person:
+        person = Person(name=name, first_seen=position)
+        self.people.append(person)
+        self._by_name[name.casefold()] = person
+        for key in _surname_keys(name):
+            self._by_surname.setdefault(key, []).append(person)
+        self._by_first.setdefault(person.first_name, []).append(person)
+        return person
+
+    def _lookup_name(self, name: str, position: int, known_only: bool) -> Person | None:
+        exact = self._by_name.get(name.casefold())
+        if exact is not None:
+            return exact
+        parts = name.split()
+        candidates = self._by_surname.get(bare(parts[-1]), [])
+        if len(parts) > 1:
+            first = bare(parts[0])
+            candidates = [p for p in candidates if p.first_name == first]
+        elif not candidates and known_only:
+            candidates = [p for p in self._by_first.get(bare(parts[0]), []) if p.strong]
+        if not candidates:
+            return None
+        recent = candidates[-self._RECENT :]
+        return max(recent, key=lambda p: (p.strong, p.last_seen, -p.first_seen))
+
+    def see(self, person: Person, position: int) -> None:
+        """Remember a mention: pronouns fall back on the people seen last."""
+        person.last_seen = max(person.last_seen, position)
+        if person in self._recent:
+            self._recent.remove(person)
+        self._recent.append(person)
+        del self._recent[: -self._RECENT]
+
+    def spoke(self, person: Person, position: int) -> None:
+        """Remember a speaker: later pronouns prefer the people who last spoke."""
+        person.last_spoke = position
+        self.see(person, position)
+        if person in self._speakers:
+            self._speakers.remove(person)
+        self._speakers.append(person)
+        del self._speakers[: -self._RECENT]
+
+    def resolve(self, mention: Mention, position: int) -> Resolution:
+        """Map a mention to a canonical person, or to nobody when it is not known."""
+        if mention.kind == "name" and mention.name:
+            person = self._lookup_name(mention.name, position, known_only=True)
+            return Resolution(person, mention, False)
+        if mention.kind == "pronoun":
+            return Resolution(self._pronoun(mention.gender, position), mention, True)
+        if mention.kind == "role" and mention.definite and mention.role:
+            return Resolution(self._by_role(mention.role, position), mention, True)
+        return Resolution(None, mention, False)
+
+    def _pronoun(self, gender: Gender | None, position: int) -> Person | None:
+        for person in reversed(self._speakers):
+            if person.gender in (None, gender):
+                return person
+        for person in reversed(self._recent):
+            if person.strong and person.gender in (None, gender):
+                return person
+        return None
+
+    def _by_role(self, role: str, position: int) -> Person | None:
+        """The person last seen (or else last introduced) with a matching role."""
+        introduced = [p for p in self.people[-4 * self._RECENT :] if p.first_seen <= position]
+        for person in [*reversed(self._recent), *reversed(introduced)]:
+            if person.roles and any(roles_match(role, have) for have in person.roles):
+                return person
+        return None

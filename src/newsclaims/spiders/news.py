@@ -1,0 +1,132 @@
+"""The ``news`` spider: feeds, news sitemaps and followed links of the configured sources."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ..feeds import Entry, parse_feed, parse_sitemap
+from ..items import FetchedPage, FetchFailure
+from ..sources import Source, SourcesFile, load_sources
+
+
+def describe_failure(failure: Failure) -> str:
+    """'ExceptionName: message', with the exception's own summary when it has no message."""
+    name = failure.type.__name__ if failure.type else "Error"
+    message = failure.getErrorMessage().strip()
+    if not message and failure.type and failure.type.__doc__:
+        message = failure.type.__doc__.strip().splitlines()[0]
+    return f"{name}: {message}" if message else name
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl every source in the sources file; yield each HTML page for the pipelines.
+
+    Run with ``scrapy crawl news -a sources=FILE`` or ``newsclaims crawl``.
+    """
+
+    name = "news"
+
+    def __init__(self, sources: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._sources_arg = sources
+        self.config: SourcesFile | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        path = spider._sources_arg or crawler.settings.get("NEWSCLAIMS_SOURCES")
+        spider.config = load_sources(path)
+        spider.allowed_domains = sorted({d for s in spider.config.sources for d in s.domains})
+        if (
+            "DEPTH_LIMIT" not in crawler.settings.attributes
+            or (crawler.settings.getpriority("DEPTH_LIMIT") or 0) <= 0
+        ):
+            crawler.settings.set("DEPTH_LIMIT", spider.config.crawl.depth, priority="spider")
+        spider._extractors = {
+            s.name: LinkExtractor(allow=s.allow, deny=s.deny, allow_domains=s.domains)
+            for s in spider.config.sources
+        }
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        assert self.config is not None
+        for source in self.config.sources:
+            for feed in source.feeds:
+                yield self._request(str(feed), source, self.parse_feed, via="feed")
+            for sitemap in source.sitemaps:
+                yield self._request(str(sitemap), source, self.parse_sitemap, via="sitemap")
+            for page in source.start_pages:
+                yield self._request(str(page), source, self.parse_page, via="start")
+
+    def _request(
+        self, url: str, source: Source, callback: Any, via: str, entry: Entry | None = None
+    ) -> scrapy.Request:
+        meta = {"nc_source": source.name, "nc_via": via}
+        if entry is not None:
+            meta["nc_entry"] = entry
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def _source(self, response: Response) -> Source:
+        assert self.config is not None
+        return self.config.source(response.meta["nc_source"])
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        source = self._source(response)
+        for entry in parse_feed(response.body):
+            yield self._request(response.urljoin(entry.url), source, self.parse_page, "feed", entry)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        source = self._source(response)
+        content = parse_sitemap(response.body)
+        for child in content.child_sitemaps:
+            yield self._request(response.urljoin(child), source, self.parse_sitemap, "sitemap")
+        for entry in content.entries:
+            yield self._request(
+                response.urljoin(entry.url), source, self.parse_page, "sitemap", entry
+            )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Hand HTML to the pipelines and follow the source's links; skip binaries."""
+        if not isinstance(response, TextResponse) or b"html" not in (
+            response.headers.get("Content-Type") or b"html"
+        ):
+            self.crawler.stats.inc_value("newsclaims/skipped_not_html")
+            return
+        source = self._source(response)
+        entry: Entry | None = response.meta.get("nc_entry")
+        redirects = response.meta.get("redirect_urls") or [response.url]
+        yield FetchedPage(
+            url=response.url,
+            requested_url=redirects[0],
+            source=source.name,
+            status=response.status,
+            html=response.text,
+            encoding=response.encoding,
+            discovered_via=response.meta.get("nc_via", "link"),
+            feed_title=entry.title if entry else None,
+            feed_published=entry.published if entry else None,
+        )
+        for link in self._extractors[source.name].extract_links(response):
+            yield self._request(link.url, source, self.parse_page, "link")
+
+    def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+        """Record what failed so the operator sees it; robots.txt refusals are not failures."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.crawler.stats.inc_value("newsclaims/ignored")
+            return
+        status = failure.value.response.status if failure.check(HttpError) else None
+        reason = (
+            f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        )
+        yield FetchFailure(
+            url=request.url, reason=reason, status=status, source=request.meta.get("nc_source")
+        )

@@ -1,0 +1,164 @@
+"""Shared test fixtures: real SQLite and real PostgreSQL databases, the fixture web server.
+
+Every test that takes ``db_url`` (or ``engine``/``session``) runs once per backend.
+PostgreSQL comes from NEWSCLAIMS_TEST_POSTGRES_URL (default: the local server); when it
+cannot be reached the Postgres half is skipped with a reason, except in CI (CI=true),
+where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from newsclaims import db
+from newsclaims.fixtureserver import DEFAULT_ROOT, FixtureServer, start_fixture_server
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+FIXTURE_SOURCES = ROOT / "fixtures" / "sources.toml"
+POSTGRES_URL = os.environ.get(
+    "NEWSCLAIMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Engine]:
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as exc:  # any driver error means: not reachable
+        message = (
+            f"PostgreSQL not reachable at {make_url(POSTGRES_URL).render_as_string()} ({exc}). "
+            "Start it or set NEWSCLAIMS_TEST_POSTGRES_URL to run the Postgres half."
+        )
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A migrated empty SQLite file; Postgres template created lazily (see below)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db.upgrade(f"sqlite:///{path}")
+    return {"sqlite": str(path)}
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_admin: Engine) -> Iterator[str]:
+    name = f"nc_tpl_{_worker()}_{uuid.uuid4().hex[:6]}"
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    db.upgrade(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    yield name
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _fresh_database(request: pytest.FixtureRequest, backend: str, directory: Path) -> Iterator[str]:
+    """A brand-new migrated database of the given backend, dropped afterwards."""
+    if backend == "sqlite":
+        path = directory / f"newsclaims-{uuid.uuid4().hex[:8]}.db"
+        shutil.copy(request.getfixturevalue("_templates")["sqlite"], path)
+        yield f"sqlite:///{path}"
+        return
+    admin: Engine = request.getfixturevalue("postgres_admin")
+    template = request.getfixturevalue("_postgres_template")
+    name = f"nc_{_worker()}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from _fresh_database(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def fixture_site() -> Iterator[FixtureServer]:
+    server = start_fixture_server(DEFAULT_ROOT)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CrawlResult:
+    """Run the real ``newsclaims`` CLI in a fresh interpreter (Scrapy's reactor runs once)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+    return CrawlResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+FAST_CRAWL = (
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "AUTOTHROTTLE_START_DELAY=0",
+    "-s", "AUTOTHROTTLE_MIN_DELAY=0",
+    "-s", "NEWSCLAIMS_EXTRACT_WORKERS=2",
+)  # fmt: skip
+
+
+def crawl_fixture_site(
+    server: FixtureServer, url: str, spool_dir: Path, *extra: str, sources: Path = FIXTURE_SOURCES
+) -> CrawlResult:
+    return run_cli(
+        "crawl",
+        "--sources", str(sources),
+        "--db", url,
+        "--proxy", server.proxy_url,
+        "-s", f"NEWSCLAIMS_SPOOL_DIR={spool_dir}",
+        *FAST_CRAWL,
+        *extra,
+    )  # fmt: skip

@@ -1,0 +1,291 @@
+"""Claims and near-duplicates through the database: same answers as the pure layer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.orm import Session
+
+from newsclaims import models
+from newsclaims.claimstore import find_claim, link_near_duplicate, record_claims
+from newsclaims.claims import ClaimIndex, claim_band_keys, claim_sentences, match_form
+from newsclaims.text import normalize
+
+DATA = Path(__file__).parent / "data"
+NOW = datetime(2014, 12, 3, tzinfo=UTC)
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    engine = create_engine("sqlite://")
+    models.Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _article(session: Session, name: str, body: str) -> models.Article:
+    source = session.scalar(select(models.Source).where(models.Source.name == "seeds"))
+    if source is None:
+        source = models.Source(name="seeds")
+        session.add(source)
+    url = f"https://example.org/{name}"
+    article = models.Article(
+        source=source,
+        url=url,
+        canonical_url=url,
+        url_hash=hashlib.sha1(url.encode()).hexdigest(),
+        fetched_at=NOW,
+        text=body,
+        content_hash=hashlib.sha1(body.encode()).hexdigest(),
+        http_status=200,
+    )
+    session.add(article)
+    session.flush()
+    return article
+
+
+def _speaker(session: Session, name: str) -> models.Speaker:
+    speaker = session.scalar(select(models.Speaker).where(models.Speaker.name == name))
+    if speaker is None:
+        speaker = models.Speaker(name=name)
+        session.add(speaker)
+        session.flush()
+    return speaker
+
+
+def _quote(
+    session: Session, article: models.Article, position: int, quote: str, kind: str,
+    speaker: str | None,
+) -> models.Quote:
+    row = models.Quote(
+        article_id=article.id,
+        paragraph_position=position,
+        start=0,
+        end=len(quote),
+        text=quote,
+        kind=kind,
+        speaker_id=_speaker(session, speaker).id if speaker else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _gold_by_seed() -> dict[str, list[dict[str, str]]]:
+    by_seed: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with (DATA / "seed_quotes.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                gold = json.loads(line)
+                by_seed[gold["seed"]].append(gold)
+    return by_seed
+
+
+def _store_seeds(session: Session) -> dict[str, models.Article]:
+    """Every seed as an article with its gold quotes; seed 001's repeated quotes twice."""
+    articles = {}
+    for seed, golds in sorted(_gold_by_seed().items()):
+        article = _article(session, seed, (DATA / "seeds" / seed).read_text(encoding="utf-8"))
+        rows = [_quote(session, article, i, g["quote"], g["kind"], g["speaker"]) for i, g in
+                enumerate(golds)]
+        if seed.startswith("001"):
+            rows += [_quote(session, article, 100 + i, g["quote"], g["kind"], g["speaker"])
+                     for i, g in enumerate(golds[:2])]
+        record_claims(session, rows, article)
+        articles[seed] = article
+    return articles
+
+
+def _counts(session: Session) -> tuple[int, ...]:
+    tables = (models.Claim, models.ClaimSignature, models.ClaimMention, models.WordingEdit)
+    return tuple(session.scalar(select(func.count()).select_from(t)) for t in tables)
+
+
+def _outlets_by_claim(session: Session) -> dict[int, set[int]]:
+    rows = session.execute(
+        select(models.ClaimMention.claim_id, models.Quote.article_id).join(models.Quote)
+    ).all()
+    outlets: dict[int, set[int]] = defaultdict(set)
+    for claim_id, article_id in rows:
+        outlets[claim_id].add(article_id)
+    return outlets
+
+
+def test_seed_groups_come_out_as_claims_with_each_outlet(session: Session) -> None:
+    articles = _store_seeds(session)
+    outlets = _outlets_by_claim(session)
+    groups = json.loads((DATA / "seed_claims.json").read_text(encoding="utf-8"))["claims"]
+    expected = {}
+    for group in groups:
+        wanted = normalize(group["wording_example"])
+        mentions = session.scalars(select(models.ClaimMention)).all()
+        (claim_id,) = {m.claim_id for m in mentions if normalize(m.wording) == wanted}
+        assert outlets[claim_id] == {articles[s].id for s in group["seeds"]}
+        expected[claim_id] = group
+    assert {c for c, o in outlets.items() if len(o) > 1} == set(expected)
+
+
+def test_outlet_wording_is_stored_as_edits(session: Session) -> None:
+    articles = _store_seeds(session)
+    edits = session.execute(
+        select(models.WordingEdit.operation, models.WordingEdit.canonical_words,
+               models.WordingEdit.outlet_words, models.Quote.article_id)
+        .join(models.ClaimMention, models.WordingEdit.mention_id == models.ClaimMention.id)
+        .join(models.Quote, models.ClaimMention.quote_id == models.Quote.id)
+    ).all()
+    seed_001 = articles["001_10c5a8d22f52db77.txt"].id
+    assert ("replace", "impact", "commitment", seed_001) in {tuple(e) for e in edits}
+
+
+def test_mentions_point_at_sentences_of_their_quote(session: Session) -> None:
+    _store_seeds(session)
+    for mention in session.scalars(select(models.ClaimMention)):
+        quote = session.get(models.Quote, mention.quote_id)
+        assert quote.text[mention.sentence_start : mention.sentence_end] == mention.wording
+        assert 0.85 <= mention.similarity <= 1.0
+
+
+def test_record_claims_is_idempotent(session: Session) -> None:
+    articles = _store_seeds(session)
+    before = _counts(session)
+    for article in articles.values():
+        quotes = session.scalars(
+            select(models.Quote).where(models.Quote.article_id == article.id)
+        ).all()
+        record_claims(session, quotes, article)
+    assert _counts(session) == before
+
+
+def test_store_groups_like_the_in_memory_index(session: Session) -> None:
+    _store_seeds(session)
+    index = ClaimIndex()
+    memory_groups: dict[int, set[str]] = defaultdict(set)
+    for golds in _gold_by_seed().values():
+        for gold in golds:
+            if gold["kind"] in {"direct", "partial"}:
+                for span in claim_sentences(gold["quote"]):
+                    claim_id, _, _ = index.add_or_match(gold["speaker"], span.text)
+                    memory_groups[claim_id].add(normalize(span.text))
+    stored_groups: dict[int, set[str]] = defaultdict(set)
+    for mention in session.scalars(select(models.ClaimMention)):
+        stored_groups[mention.claim_id].add(normalize(mention.wording))
+    assert sorted(map(sorted, memory_groups.values())) == sorted(map(sorted, stored_groups.values()))
+
+
+def test_optional_and_unattributed_quotes_make_no_claims(session: Session) -> None:
+    article = _article(session, "a", "text")
+    rows = [
+        _quote(session, article, 0, "deconflict", "optional", "John Kerry"),
+        _quote(session, article, 1, "We will strike.", "direct", None),
+    ]
+    record_claims(session, rows, article)
+    assert _counts(session) == (0, 0, 0, 0)
+
+
+def test_quotes_of_another_article_are_refused(session: Session) -> None:
+    first, second = _article(session, "a", "one"), _article(session, "b", "two")
+    row = _quote(session, first, 0, "We will strike.", "direct", "John Kerry")
+    with pytest.raises(ValueError, match="not from article"):
+        record_claims(session, [row], second)
+
+
+def test_same_words_by_another_speaker_are_another_claim(session: Session) -> None:
+    article = _article(session, "a", "text")
+    rows = [
+        _quote(session, article, 0, "We are flying missions over Iraq.", "direct", "John Kerry"),
+        _quote(session, article, 1, "We are flying missions over Iraq.", "direct", "John Kirby"),
+    ]
+    record_claims(session, rows, article)
+    assert session.scalar(select(func.count()).select_from(models.Claim)) == 2
+
+
+def test_find_claim_returns_none_without_candidates(session: Session) -> None:
+    speaker = _speaker(session, "John Kerry")
+    form = match_form("We are flying missions over Iraq.")
+    assert find_claim(session, speaker.id, form, claim_band_keys(form)) is None
+
+
+def test_candidate_lookup_uses_the_signature_index(session: Session) -> None:
+    """The lookup must be an index search per band key, never a scan of all signatures."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("query plan text is SQLite's")
+    statements: list[tuple[str, object]] = []
+    engine = session.get_bind()
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append((statement, parameters))
+
+    form = match_form("We are flying missions over Iraq.")
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        find_claim(session, 1, form, claim_band_keys(form))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = statements[-1]
+    plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+    details = [row[-1] for row in plan]
+    assert any("ix_claim_signatures_lookup" in d for d in details)
+    assert not any(d.startswith("SCAN claim_signatures") for d in details)
+
+
+def _seed_body(name: str) -> str:
+    text_ = (DATA / "seeds" / name).read_text(encoding="utf-8")
+    return "\n\n".join(line.strip() for line in text_.splitlines() if line.strip())
+
+
+def _wire_copy(body: str, headline: str) -> str:
+    paragraphs = body.split("\n\n")
+    return "\n\n".join([headline, *paragraphs[1:-2], "Comments 0"])
+
+
+def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
+    body = _seed_body("000_2ce013c3f5691d34.txt")
+    first = _article(session, "first", body)
+    other_story = _article(session, "other", _seed_body("001_10c5a8d22f52db77.txt"))
+    copy = _article(session, "copy", _wire_copy(body, "Kerry: strikes are working"))
+    second_copy = _article(session, "copy2", _wire_copy(body, "Strikes hurt IS, Kerry says"))
+    for article in (first, other_story, copy, second_copy):
+        link_near_duplicate(session, article)
+    assert first.near_duplicate_of_id is None
+    assert other_story.near_duplicate_of_id is None
+    assert copy.near_duplicate_of_id == first.id
+    assert second_copy.near_duplicate_of_id == first.id
+    assert copy.near_duplicate_similarity >= 0.5
+
+
+def test_link_near_duplicate_is_idempotent(session: Session) -> None:
+    body = _seed_body("002_a38e21f1c74f349b.txt")
+    first = _article(session, "first", body)
+    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    for _ in range(2):
+        link_near_duplicate(session, first)
+        link_near_duplicate(session, copy)
+    rows = session.scalar(select(func.count()).select_from(models.ArticleSignature))
+    assert rows == 2 * 40
+    assert (first.near_duplicate_of_id, copy.near_duplicate_of_id) == (None, first.id)
+
+
+def test_changed_text_refreshes_signature_and_link(session: Session) -> None:
+    body = _seed_body("002_a38e21f1c74f349b.txt")
+    first = _article(session, "first", body)
+    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    link_near_duplicate(session, first)
+    link_near_duplicate(session, copy)
+    copy.text = _seed_body("004_66dee65abf995aa3.txt")
+    link_near_duplicate(session, copy)
+    assert copy.near_duplicate_of_id is None and copy.near_duplicate_similarity is None
+    assert session.scalar(select(func.count()).select_from(models.ArticleSignature)) == 80
+
+
+def test_empty_article_links_nowhere(session: Session) -> None:
+    empty = _article(session, "empty", "")
+    link_near_duplicate(session, empty)
+    assert empty.near_duplicate_of_id is None
