@@ -27,3 +27,32 @@ def test_downgrade_to_base_and_back(db_url, engine):
     assert db.current_revision(engine) is None
     command.upgrade(config, "head")
     assert db.current_revision(engine) == db.head_revision()
+
+
+def test_upgrade_keeps_existing_rows(db_url, engine):
+    """Batch table rebuilds (SQLite) must not cascade-delete rows that reference the table."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import text
+
+    config = db.alembic_config(db_url)
+    command.downgrade(config, "0002")
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO sources (id, name) VALUES (1, 'voa')"))
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, source_id, url, canonical_url, url_hash, fetched_at, text,"
+                " content_hash, http_status) VALUES (1, 1, 'http://a.test/x', 'http://a.test/x',"
+                " 'h', :now, 'body', 'c', 200)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text("INSERT INTO paragraphs (article_id, position, text) VALUES (1, 0, 'body')")
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM paragraphs")).scalar_one() == 1
+        assert connection.execute(text("SELECT count(*) FROM article_overview")).scalar_one() == 1

@@ -36,7 +36,7 @@ def test_defaults_fill_in_topic_and_crawl(tmp_path):
     ("snippet", "expected"),
     [
         ('colour = "red"\n', "key 'colour'"),
-        ('feeds = ["not a url"]\n', "key 'feeds.0'"),
+        ('sitemaps = ["not a url"]\n', "key 'sitemaps.0'"),
         ('allow = ["(unclosed"]\n', "key 'allow.0'"),
     ],
 )
@@ -67,3 +67,8 @@ def test_cli_exits_2_on_a_missing_sources_file(tmp_path):
     result = run_cli("crawl", "--sources", str(tmp_path / "nope.toml"))
     assert result.returncode == 2
     assert "not found" in result.stderr
+
+
+def test_example_sources_file_for_real_use_is_valid():
+    config = load_sources(FIXTURE_SOURCES.parents[1] / "sources.example.toml")
+    assert all(str(url).startswith("https://") for s in config.sources for url in s.feeds)

@@ -82,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     quotes.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     quotes.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
 
+    export = commands.add_parser("export", help="CSV export (RFC 4180, UTF-8, times in UTC)")
+    export.add_argument(
+        "dataset", choices=("articles", "paragraphs", "quotes", "claims", "speakers")
+    )
+    export.add_argument("--since", metavar="TIME", help="published at or after (ISO 8601)")
+    export.add_argument("--until", metavar="TIME", help="published before (ISO 8601)")
+    export.add_argument("--source", metavar="NAME", help="only this outlet (source name)")
+    export.add_argument("--speaker", metavar="NAME", help="only this speaker (canonical name)")
+    export.add_argument(
+        "--topic", metavar="NAME", help="only articles kept under this topic profile"
+    )
+    export.add_argument("-o", "--output", default="-", metavar="FILE", help="file, or - for stdout")
+    export.add_argument("--excel", action="store_true", help="start with a UTF-8 BOM for Excel")
+    _add_db(export)
+
     stats = commands.add_parser("stats", help="row counts and the latest crawl runs")
     _add_db(stats)
     return parser
@@ -98,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "extract": cmd_extract,
         "quotes": cmd_quotes,
         "stats": cmd_stats,
+        "export": cmd_export,
     }
     try:
         return handlers[args.command](args)
@@ -379,6 +395,52 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         quote = row["quote"] if len(row["quote"]) <= 80 else row["quote"][:77] + "..."
         print("\t".join(str(row[c]) if c != "quote" else quote for c in columns))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from . import db
+    from .config import database_url
+    from .export import ExportError, Filters, TerminalProgress, parse_time, write_csv
+
+    try:
+        filters = Filters(
+            since=parse_time(args.since, "--since") if args.since else None,
+            until=parse_time(args.until, "--until") if args.until else None,
+            source=args.source,
+            speaker=args.speaker,
+            topic=args.topic,
+        )
+    except ExportError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    url = database_url(args.db)
+    engine = db.make_engine(url)
+    progress = TerminalProgress(f"export {args.dataset}")
+    target = Path(args.output)
+    try:
+        if args.output == "-":
+            sys.stdout.reconfigure(newline="")  # type: ignore[union-attr]
+            count = write_csv(
+                engine, args.dataset, filters, sys.stdout, excel=args.excel, progress=progress
+            )
+        else:
+            partial = target.with_name(target.name + ".partial")
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                count = write_csv(
+                    engine, args.dataset, filters, out, excel=args.excel, progress=progress
+                )
+            partial.replace(target)
+    except (OperationalError, ProgrammingError) as exc:
+        raise CliError(
+            f"cannot read {_safe(url)}: {exc.orig} (run `newsclaims db upgrade`?)", EXIT_DATABASE
+        ) from None
+    finally:
+        engine.dispose()
+    progress.done(count)
+    if args.output != "-":
+        print(f"wrote {count} {args.dataset} rows to {target}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

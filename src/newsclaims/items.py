@@ -86,6 +86,7 @@ class Article(_Model):
     http_status: int = 200
     paragraphs: list[Paragraph] = Field(default_factory=list)
     topic_score: float | None = None
+    topic: str | None = None
     quotes: list[Quote] = Field(default_factory=list)
 
     _utc = field_validator("published", "fetched_at")(_to_utc)

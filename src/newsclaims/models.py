@@ -87,6 +87,7 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(40), index=True)
     http_status: Mapped[int] = mapped_column(Integer)
     topic_score: Mapped[float | None] = mapped_column(Float)
+    topic: Mapped[str | None] = mapped_column(String(100), index=True)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     near_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)

@@ -91,39 +91,44 @@ def _inner(text: str, outer_start: int, outer_end: int, open_len: int, close_len
 
 
 def _double_spans(text: str, carried: bool) -> tuple[list[_Span], bool]:
-    """Pair double marks in one paragraph; returns spans and whether one is left open."""
+    """Pair double marks in one paragraph; returns spans and whether one is left open.
+
+    A stack of open marks lets `« … “compromise” … »` nest; a mark that cannot close
+    anything and cannot open is ignored, and an opener repeated at the top level
+    replaces a stray earlier one.
+    """
     spans: list[_Span] = []
-    open_at, open_char = -1, ""
+    stack: list[tuple[int, str]] = []
     virtual = carried
     for match in _MARK_RE.finditer(text):
         ch, i = match.group(), match.start()
         if ch not in _DOUBLE_MARKS:
             continue
         can_open, can_close = _flanks(text, i)
-        if open_char and ch in _CLOSERS[open_char]:
-            if can_close or not can_open or ch in "”»«":
-                spans.append(_inner(text, open_at, i + 1, 1, 1))
-                open_at, open_char = -1, ""
-            else:
-                open_at, open_char = i, ch
-        elif open_char:
-            if can_open and not can_close:
-                open_at, open_char = i, ch
-        elif virtual and can_close and not can_open:
+        level = next(
+            (k for k in range(len(stack) - 1, -1, -1) if ch in _CLOSERS[stack[k][1]]), -1
+        )
+        if level >= 0 and (can_close or not can_open or ch in "”»«" or level < len(stack) - 1):
+            if level == 0:
+                spans.append(_inner(text, stack[0][0], i + 1, 1, 1))
+            del stack[level:]
+        elif level == 0 and len(stack) == 1:
+            stack[0] = (i, ch)
+        elif stack and can_open and not can_close and len(stack) < 3:
+            stack.append((i, ch))
+        elif not stack and virtual and can_close and not can_open:
             span = _inner(text, 0, i + 1, 0, 1)
             span.continues = True
             spans.append(span)
-        elif ch in "”»":
-            if can_open and not can_close:
-                open_at, open_char = i, ch
-        elif can_open or not can_close:
-            open_at, open_char = i, ch
+        elif not stack and (ch not in "”»" or (can_open and not can_close)):
+            if can_open or not can_close:
+                stack.append((i, ch))
         virtual = False
-    if open_char:
-        span = _inner(text, open_at, len(text), 1, 0)
+    if stack:
+        span = _inner(text, stack[0][0], len(text), 1, 0)
         span.open_end = True
         spans.append(span)
-    return [s for s in spans if s.end > s.start], bool(open_char)
+    return [s for s in spans if s.end > s.start], bool(stack)
 
 
 def _is_apostrophe(text: str, i: int) -> bool:

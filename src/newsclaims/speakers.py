@@ -29,18 +29,75 @@ ROLE_HEADS = frozenset(
     chairperson senator sen congressman congresswoman lawmaker legislator mp governor
     gov mayor king queen prince princess emir amir sheikh sultan leader official
     officer adviser advisor aide counselor counsellor undersecretary under-secretary
-    secretary-general attorney lawyer judge prosecutor colonel col lieutenant lt
-    captain capt major maj sergeant sgt brigadier marshal commandant pope cardinal
+    secretary-general attorney lawyer judge justice prosecutor colonel col lieutenant
+    lt captain capt major maj sergeant sgt brigadier marshal commandant pope cardinal
     bishop archbishop imam ayatollah cleric mufti rabbi pastor priest reverend rev
     professor prof analyst expert researcher scholar fellow economist strategist
-    historian scientist author journalist correspondent reporter editor columnist
-    commentator ceo cfo founder executive manager coach activist campaigner
-    negotiator mediator inspector commissioner superintendent sheriff dictator ruler
-    monarch worker representative rep delegate coordinator member candidate nominee
-    president-elect deputy spokespeople physician doctor dr surgeon nurse teacher
-    student resident witness survivor militant commandant
+    historian scientist author co-author journalist correspondent reporter editor
+    columnist commentator ceo cfo founder co-founder executive manager coach activist
+    campaigner negotiator mediator inspector commissioner superintendent sheriff
+    dictator ruler monarch worker representative rep delegate coordinator member
+    candidate nominee president-elect deputy physician doctor surgeon nurse teacher
+    student resident witness survivor militant speaker treasurer frontman singer
+    songwriter guitarist drummer musician artist actor actress producer striker
+    goalkeeper keeper midfielder defender forward winger player captain champion
+    athlete runner sprinter cyclist swimmer boxer driver pilot farmer protester
+    organiser organizer investigator biologist epidemiologist virologist lecturer
+    partner investor trader banker owner landlord tenant voter pollster councillor
+    councilor commissioner agent detective firefighter paramedic soldier veteran
+    holder pacemaker referee umpire manager chef entrepreneur designer architect
+    engineer consultant adviser auditor accountant regulator governor-general
     """.split()
 )
+# Role nouns written before a name as a title (`Justice Helen Marsh`); other role
+# nouns (`Holder`, `Singer`, `Driver`) are common surnames when capitalised.
+TITLE_HEADS = frozenset(
+    """
+    secretary minister president vice-president premier chancellor spokesman
+    spokeswoman spokesperson ambassador envoy general admiral commander chief director
+    chairman chairwoman chair senator congressman congresswoman governor mayor king
+    queen prince princess emir sheikh sultan judge justice prosecutor attorney colonel
+    lieutenant captain major sergeant brigadier marshal pope cardinal bishop
+    archbishop imam ayatollah cleric rabbi pastor reverend professor doctor speaker
+    treasurer coach manager striker goalkeeper deputy co-author author official
+    """.split()
+)
+_AGENTIVE = ("er", "or", "ist", "man", "woman", "ian", "ant", "ent", "eer", "ee", "ive")
+_NOT_AGENTIVE = frozenset(
+    """
+    other another under over after never ever whether either neither rather together
+    later latter former water winter summer number order border paper letter matter
+    power center centre corner member river dinner answer error minor major floor door
+    motor factor sector mirror honor honour labor labour favor favour color colour
+    behavior behaviour sponsor interior exterior superior inferior junior senior
+    percent event comment moment statement agreement government parliament department
+    president accident incident element argument content extent intent management
+    payment treatment settlement environment investment development equipment
+    document instrument segment fragment basement apartment tournament excitement
+    parent client patient recent current different silent urgent innocent evident
+    frequent present absent urgent relevant significant important elegant giant plant
+    want distant constant instant relevant pleasant restaurant tenant peasant native
+    massive active passive objective alternative initiative incentive offensive
+    defensive extensive expensive executive detective relative narrative motive
+    committee guarantee coffee fee refugee employee
+    """.split()
+)
+
+
+def is_role_noun(word: str) -> bool:
+    """A job noun: from the list, or a lower-case agent noun (`frontman`, `songwriter`)."""
+    low = bare(word)
+    if low in ROLE_HEADS:
+        return True
+    return (
+        word.islower()
+        and len(low) >= 5
+        and low.endswith(_AGENTIVE)
+        and low not in _NOT_AGENTIVE
+        and low.isalpha()
+    )
+
+
 # Words that qualify a role head inside a role phrase ("Secretary of State").
 ROLE_MODIFIERS = frozenset(
     """
@@ -59,6 +116,8 @@ RANK_TITLES = frozenset(
     mr mrs ms miss dr prof sir dame lord lady sen rep gov rev hon
     """.split()
 )
+# Titles that say how to address someone rather than what they do.
+HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady rev hon".split())
 HONORIFIC_GENDER: dict[str, Gender] = {
     "mr": "m",
     "sir": "m",
@@ -90,7 +149,7 @@ NAME_PARTICLES = frozenset(
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 PRONOUN_GENDER: dict[str, Gender] = {"he": "m", "she": "f"}
 OTHER_PRONOUNS = frozenset("i we you they it who which that this these those one".split())
-DETERMINERS = frozenset("the a an his her its their our my your".split())
+DETERMINERS = frozenset("the a an his her its their our my your one".split())
 CONNECTORS = frozenset("of to for".split())
 
 # Capitalised words that are never part of a person's name.
@@ -158,11 +217,20 @@ MALE_NAMES = frozenset(
     john james robert michael william david richard joseph thomas charles daniel
     matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
     edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen
-    larry justin scott brandon benjamin samuel frank gregory raymond alexander patrick
-    jack dennis jerry tyler aaron henry peter adam nathan barack vladimir sergei
-    sergey bashar mohammed muhammad mohammad ahmed ahmad ali hassan hussein haider
-    ibrahim abdullah omar khalid mahmoud recep emmanuel francois boris angelo
-    massoud riad ashton chuck lloyd martin
+    larry justin scott brandon benjamin samuel frank gregory greg raymond alexander
+    patrick jack dennis jerry tyler aaron henry peter adam nathan barack vladimir
+    sergei sergey bashar mohammed muhammad mohammad ahmed ahmad ali hassan hussein
+    haider ibrahim abdullah omar khalid mahmoud recep emmanuel francois boris angelo
+    massoud riad ashton chuck lloyd martin marcus tom tomas tomás kwame lucas stefan
+    ben rui ian owen rupert declan gordon hamish paolo jesse alan dale luis carlos
+    jose juan pedro miguel diego pablo javier antonio marco luca giovanni giuseppe
+    pierre jean jacques louis hans klaus jurgen jürgen lars erik sven olaf joost
+    jan piotr pawel ivan dmitry alexei mikhail yuri oleg igor kofi kwesi chinedu
+    emeka tunde oluwaseun joseph samuel kiprono eliud haile abebe yusuf mustafa
+    tariq bilal hamza karim rashid salman faisal kenji hiroshi takeshi wei jun chen
+    raj rahul arjun vikram sanjay amit ravi anil suresh rajesh keith craig neil
+    simon graham colin stuart alistair callum rory liam sean conor ciaran brendan
+    terry tony bill bob jim joe mike steve dave chris matt nick rob tim andy phil
     """.split()
 )
 FEMALE_NAMES = frozenset(
@@ -171,8 +239,17 @@ FEMALE_NAMES = frozenset(
     lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol
     amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen amy
     shirley angela helen anna brenda pamela nicole samantha katherine christine
-    emma catherine hillary angela theresa federica samantha marie sophie fatima
-    aisha maria ursula kamala nikki condoleezza madeleine jen victoria
+    emma catherine hillary theresa federica marie sophie fatima aisha maria ursula
+    kamala nikki condoleezza madeleine jen victoria eleanor priya natalie fiona
+    meera ruth anita hannah grace selam elin camille claire karin ramona dana
+    denise gloria joanna alison alicia lucia lucía ingrid astrid sigrid annika
+    greta heidi julia giulia francesca chiara elena sofia isabel isabella carmen
+    pilar rosa ana beatriz gabriela valentina camila daniela mariana fernanda ines
+    chloe charlotte olivia ava mia amelia isla ella lucy ellie jane anne ann annie
+    kate katie rachel rebekah leah naomi esther miriam yasmin layla leila nadia
+    amina zainab halima ngozi chiamaka wanjiru wairimu akosua abena ama efua
+    mei ling yuki keiko sakura aiko sunita lakshmi anjali pooja deepa kavita
+    olga irina natasha svetlana tatiana ludmila agnieszka katarzyna magdalena
     """.split()
 )
 
@@ -219,7 +296,9 @@ def is_name_word(word: str) -> bool:
         return True
     if not is_capitalised(word) or is_acronym(word):
         return False
-    return low not in NON_NAME_WORDS and not is_role_word(word) and low not in RANK_TITLES
+    if low in TITLE_HEADS or low in ROLE_MODIFIERS or low in RANK_TITLES:
+        return False
+    return low not in NON_NAME_WORDS
 
 
 def is_np_word(word: str) -> bool:
@@ -250,6 +329,7 @@ class Mention:
     title: str | None = None
     gender: Gender | None = None
     definite: bool = True
+    origin: str | None = None
 
 
 def _split_name(words: Sequence[str]) -> int:
@@ -291,12 +371,32 @@ def _looks_like_org(words: Sequence[str]) -> bool:
     return any(_is_org_word(w) for w in words)
 
 
-def parse_mention(words: Sequence[str]) -> Mention | None:
-    """Read a speaker noun phrase such as `Pentagon spokesman Rear Admiral John Kirby`."""
+DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "kan", "yan", "ali", "aqi", "ani")
+
+
+def _origin(words: Sequence[str]) -> str | None:
+    """`Ethiopia's`, `Kenyan`, `the Italian`: where a person is from, as written."""
+    for word in words:
+        low = bare(word)
+        if is_capitalised(word) and (low in PLACE_WORDS or low.endswith(DEMONYM_ENDINGS)):
+            if low not in ORG_WORDS and low not in ROLE_HEADS:
+                return low
+    return None
+
+
+def parse_mention(words: Sequence[str], lowered_first: bool = False) -> Mention | None:
+    """Read a speaker noun phrase such as `Pentagon spokesman Rear Admiral John Kirby`.
+
+    `lowered_first` says the first word is only capitalised because it opens the
+    sentence (`Songwriter Denise Carver`), so it cannot be part of a name.
+    """
     words = [w for w in words if w]
     if not words:
         return None
     text = " ".join(words)
+    shown = list(words)
+    if lowered_first:
+        words = [words[0].lower(), *words[1:]]
     first = bare(words[0])
     if len(words) == 1 and first in PRONOUN_GENDER:
         return Mention("pronoun", text, gender=PRONOUN_GENDER[first])
@@ -307,6 +407,7 @@ def parse_mention(words: Sequence[str]) -> Mention | None:
     if bare(body[0]) in DETERMINERS:
         determiner = bare(body[0])
         body = body[1:]
+        shown = shown[1:]
     if not body:
         return Mention("other", text)
     name_start = _split_name(body)
@@ -317,20 +418,24 @@ def parse_mention(words: Sequence[str]) -> Mention | None:
         title_start -= 1
     titles = head[title_start:]
     role_words = head[:title_start]
-    has_role = any(bare(w) in ROLE_HEADS for w in role_words)
-    role = " ".join(role_words) if has_role else None
-    if role is None and titles and not all(bare(t) in HONORIFIC_GENDER for t in titles):
-        role = " ".join(titles)
+    has_role = any(is_role_noun(w) for w in role_words)
+    role = " ".join(shown[:title_start]) if has_role else None
+    if role is None and titles and not all(bare(t) in HONORIFICS for t in titles):
+        role = " ".join(shown[len(role_words) : name_start])
     title = " ".join(titles) or None
+    origin = _origin(role_words)
     if name_words and not _looks_like_org(name_words):
         gender = _gender_of(name_words[0], titles, role_words)
         definite = determiner not in {"a", "an"}
-        return Mention("name", text, " ".join(name_words), role, title, gender, definite)
+        name = " ".join(name_words)
+        return Mention("name", text, name, role, title, gender, definite, origin)
     if has_role and not name_words:
         gender = _gender_of("", titles, role_words)
-        definite = determiner not in {"a", "an"}
+        definite = determiner not in {"a", "an", "one"}
         definite = definite and (determiner is not None or is_capitalised(body[0]))
-        return Mention("role", text, None, role, title, gender, definite)
+        return Mention("role", text, None, role, title, gender, definite, origin)
+    if determiner == "the" and len(body) == 1 and origin is not None:
+        return Mention("role", text, None, None, None, None, True, origin)
     return Mention("other", text)
 
 
@@ -364,6 +469,7 @@ class Person:
     name: str
     roles: list[str] = field(default_factory=list)
     gender: Gender | None = None
+    origins: list[str] = field(default_factory=list)
     strong: bool = False
     first_seen: int = 0
     last_seen: int = -1
@@ -427,6 +533,8 @@ class PersonRegistry:
             person.roles.append(mention.role)
         if person.gender is None:
             person.gender = mention.gender
+        if mention.origin and mention.origin not in person.origins:
+            person.origins.append(mention.origin)
         return person
 
     def add_role(self, person: Person, role: str) -> None:
@@ -460,6 +568,11 @@ class PersonRegistry:
         recent = candidates[-self._RECENT :]
         return max(recent, key=lambda p: (p.strong, p.last_seen, -p.first_seen))
 
+    def learn_gender(self, person: Person, gender: Gender) -> None:
+        """`Moreau, who saved four match points in her semi-final`: her means she."""
+        if person.gender is None:
+            person.gender = gender
+
     def see(self, person: Person, position: int) -> None:
         """Remember a mention: pronouns fall back on the people seen last."""
         person.last_seen = max(person.last_seen, position)
@@ -483,24 +596,35 @@ class PersonRegistry:
             person = self._lookup_name(mention.name, position, known_only=True)
             return Resolution(person, mention, False)
         if mention.kind == "pronoun":
-            return Resolution(self._pronoun(mention.gender, position), mention, True)
+            return Resolution(self._pronoun(mention.gender), mention, True)
         if mention.kind == "role" and mention.definite and mention.role:
             return Resolution(self._by_role(mention.role, position), mention, True)
+        if mention.kind == "role" and mention.definite and mention.origin:
+            return Resolution(self._by_origin(mention.origin, position), mention, True)
         return Resolution(None, mention, False)
 
-    def _pronoun(self, gender: Gender | None, position: int) -> Person | None:
-        for person in reversed(self._speakers):
-            if person.gender in (None, gender):
-                return person
+    def _pronoun(self, gender: Gender | None) -> Person | None:
+        """He or she: the person most recently named (or speaking) of that gender."""
         for person in reversed(self._recent):
             if person.strong and person.gender in (None, gender):
                 return person
         return None
 
+    def _candidates(self, position: int) -> list[Person]:
+        introduced = [p for p in self.people[-4 * self._RECENT :] if p.first_seen <= position]
+        return [*reversed(self._recent), *reversed(introduced)]
+
     def _by_role(self, role: str, position: int) -> Person | None:
         """The person last seen (or else last introduced) with a matching role."""
-        introduced = [p for p in self.people[-4 * self._RECENT :] if p.first_seen <= position]
-        for person in [*reversed(self._recent), *reversed(introduced)]:
+        for person in self._candidates(position):
             if person.roles and any(roles_match(role, have) for have in person.roles):
+                return person
+        return None
+
+    def _by_origin(self, origin: str, position: int) -> Person | None:
+        """`the Ethiopian` after `Ethiopia's Selam Tadesse`: same country, same person."""
+        stem = origin[:5]
+        for person in self._candidates(position):
+            if any(have[:5] == stem for have in person.origins):
                 return person
         return None

@@ -169,6 +169,7 @@ class ArticleStore:
             "content_hash": digest,
             "http_status": article.http_status,
             "topic_score": article.topic_score,
+            "topic": article.topic,
             "last_run_id": run_id,
         }
         if existing is None:

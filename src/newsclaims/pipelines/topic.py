@@ -24,8 +24,10 @@ class TopicFilterPipeline:
         if not isinstance(item, Article):
             return item
         config = getattr(self.crawler.spider, "config", None)
-        verdict = score_topic(item.title, item.text, config.topic if config else DEFAULT_TOPIC)
+        profile = config.topic if config else DEFAULT_TOPIC
+        verdict = score_topic(item.title, item.text, profile)
         item.topic_score = verdict.score
+        item.topic = profile.name
         if not verdict.on_topic:
             self.stats.inc_value("newsclaims/off_topic")
             raise DropItem(f"off topic (score {verdict.score}): {item.url}", log_level="INFO")

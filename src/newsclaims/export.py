@@ -1,0 +1,289 @@
+"""CSV export of the analyst views: streamed, spreadsheet-safe, filtered by bound parameters.
+
+RFC 4180 (CRLF line ends, minimal quoting), UTF-8 (a BOM with ``excel=True``), ISO 8601
+UTC times, a header row, and the column order documented in docs/schema.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    select,
+)
+
+_META = MetaData()
+
+
+def _view(name: str, *columns: tuple[str, Any]) -> Table:
+    return Table(name, _META, *(Column(n, t) for n, t in columns))
+
+
+ARTICLE_OVERVIEW = _view(
+    "article_overview",
+    ("article_id", Integer), ("url", String), ("title", String), ("outlet", String),
+    ("outlet_name", String), ("byline", String), ("published", DateTime), ("fetched", DateTime),
+    ("language", String), ("topic", String), ("topic_score", Float), ("paragraphs", Integer),
+    ("quotes", Integer), ("syndicated_from_article_id", Integer), ("syndicated_from_url", String),
+)  # fmt: skip
+QUOTE_DETAILS = _view(
+    "quote_details",
+    ("quote_id", Integer), ("article_id", Integer), ("article_url", String),
+    ("article_title", String), ("outlet", String), ("published", DateTime), ("topic", String),
+    ("speaker", String), ("speaker_mention", String), ("role", String), ("kind", String),
+    ("quote", String), ("cue", String), ("paragraph", Integer), ("start_offset", Integer),
+    ("end_offset", Integer), ("inferred", Boolean), ("syndicated_from_article_id", Integer),
+)  # fmt: skip
+CLAIM_SUMMARY = _view(
+    "claim_summary",
+    ("claim_id", Integer), ("speaker", String), ("text", String), ("outlets", Integer),
+    ("mentions", Integer), ("syndicated_mentions", Integer), ("first_seen", DateTime),
+    ("last_seen", DateTime), ("outlet_names", String),
+)  # fmt: skip
+PARAGRAPHS = _view(
+    "paragraphs", ("id", Integer), ("article_id", Integer), ("position", Integer), ("text", String)
+)
+CLAIM_MENTIONS = _view("claim_mentions", ("claim_id", Integer), ("quote_id", Integer))
+SPEAKERS = _view("speakers", ("id", Integer), ("name", String))
+SPEAKER_ROLES = _view("speaker_roles", ("speaker_id", Integer), ("role", String))
+
+DATASETS = ("articles", "paragraphs", "quotes", "claims", "speakers")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(ValueError):
+    """A filter value that cannot be used (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+    speaker: str | None = None
+    topic: str | None = None
+
+
+def parse_time(value: str, flag: str) -> datetime:
+    """ISO 8601 date or datetime; naive values are UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ExportError(f"{flag}: {value!r} is not an ISO 8601 date or time") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _article_filters(filters: Filters, table: Table, time_column: str = "published") -> list[Any]:
+    conditions: list[Any] = []
+    when = table.c[time_column]
+    if filters.since:
+        conditions.append(when >= filters.since)
+    if filters.until:
+        conditions.append(when < filters.until)
+    if filters.source:
+        conditions.append(table.c.outlet == filters.source)
+    if filters.topic and "topic" in table.c:
+        conditions.append(table.c.topic == filters.topic)
+    return conditions
+
+
+def _speaker_match(column: Any, speaker: str) -> Any:
+    return func.lower(column) == speaker.lower()
+
+
+def _query(dataset: str, filters: Filters) -> Select[Any]:
+    """The SELECT for one dataset, every filter value a bound parameter."""
+    if dataset == "articles":
+        t = ARTICLE_OVERVIEW
+        query = select(
+            t.c.article_id, t.c.url, t.c.title, t.c.outlet, t.c.outlet_name, t.c.byline,
+            t.c.published, t.c.fetched, t.c.language, t.c.topic, t.c.topic_score,
+            t.c.paragraphs, t.c.quotes, t.c.syndicated_from_article_id, t.c.syndicated_from_url,
+        ).where(*_article_filters(filters, t))  # fmt: skip
+        if filters.speaker:
+            q = QUOTE_DETAILS
+            query = query.where(
+                exists().where(
+                    q.c.article_id == t.c.article_id, _speaker_match(q.c.speaker, filters.speaker)
+                )
+            )
+        return query.order_by(t.c.article_id)
+    if dataset == "paragraphs":
+        a, p = ARTICLE_OVERVIEW, PARAGRAPHS
+        query = (
+            select(
+                p.c.id.label("paragraph_id"),
+                p.c.article_id,
+                a.c.url.label("article_url"),
+                a.c.outlet,
+                a.c.published,
+                p.c.position,
+                p.c.text,
+            )  # fmt: skip
+            .join_from(p, a, a.c.article_id == p.c.article_id)
+            .where(*_article_filters(filters, a))
+        )
+        if filters.speaker:
+            q = QUOTE_DETAILS
+            query = query.where(
+                exists().where(
+                    q.c.article_id == p.c.article_id,
+                    q.c.paragraph == p.c.position,
+                    _speaker_match(q.c.speaker, filters.speaker),
+                )
+            )
+        return query.order_by(p.c.article_id, p.c.position)
+    if dataset == "quotes":
+        q, m = QUOTE_DETAILS, CLAIM_MENTIONS
+        claim_ids = (
+            select(func.min(m.c.claim_id)).where(m.c.quote_id == q.c.quote_id).scalar_subquery()
+        )
+        query = select(
+            q.c.quote_id, q.c.article_url, q.c.outlet, q.c.published, q.c.speaker, q.c.kind,
+            q.c.quote, claim_ids.label("claim_id"), q.c.speaker_mention, q.c.role, q.c.cue,
+            q.c.paragraph, q.c.start_offset, q.c.end_offset, q.c.inferred, q.c.article_title,
+        ).where(*_article_filters(filters, q))  # fmt: skip
+        if filters.speaker:
+            query = query.where(_speaker_match(q.c.speaker, filters.speaker))
+        return query.order_by(q.c.quote_id)
+    if dataset == "claims":
+        c = CLAIM_SUMMARY
+        conditions = []
+        if filters.since:
+            conditions.append(c.c.last_seen >= filters.since)
+        if filters.until:
+            conditions.append(c.c.first_seen < filters.until)
+        if filters.speaker:
+            conditions.append(_speaker_match(c.c.speaker, filters.speaker))
+        if filters.source or filters.topic:
+            q, m = QUOTE_DETAILS, CLAIM_MENTIONS
+            inner = [m.c.claim_id == c.c.claim_id]
+            if filters.source:
+                inner.append(q.c.outlet == filters.source)
+            if filters.topic:
+                inner.append(q.c.topic == filters.topic)
+            conditions.append(exists().where(m.c.quote_id == q.c.quote_id, and_(*inner)))
+        return (
+            select(
+                c.c.claim_id,
+                c.c.speaker,
+                c.c.text,
+                c.c.outlets,
+                c.c.mentions,
+                c.c.first_seen,
+                c.c.last_seen,
+                c.c.syndicated_mentions,
+                c.c.outlet_names,
+            )  # fmt: skip
+            .where(*conditions)
+            .order_by(c.c.claim_id)
+        )
+    if dataset == "speakers":
+        s, r, q = SPEAKERS, SPEAKER_ROLES, QUOTE_DETAILS
+        roles = select(func.count()).where(r.c.speaker_id == s.c.id).scalar_subquery()
+        quote_filter = [q.c.speaker_id == s.c.id, *_article_filters(filters, q)]
+        quotes = select(func.count()).where(*quote_filter).scalar_subquery()
+        outlets = select(func.count(q.c.outlet.distinct())).where(*quote_filter).scalar_subquery()
+        query = select(
+            s.c.id.label("speaker_id"), s.c.name.label("speaker"), quotes.label("quotes"),
+            outlets.label("outlets"), roles.label("roles"),
+        )  # fmt: skip
+        if filters.speaker:
+            query = query.where(_speaker_match(s.c.name, filters.speaker))
+        if filters.since or filters.until or filters.source or filters.topic:
+            query = query.where(exists().where(*quote_filter))
+        return query.order_by(s.c.id)
+    raise ExportError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+
+
+def columns(dataset: str) -> list[str]:
+    return [c.name for c in _query(dataset, Filters()).selected_columns]
+
+
+def cell(value: Any) -> Any:
+    """ISO 8601 UTC for times, 1/0 for booleans, formula-neutralised text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+    return value
+
+
+def rows(engine: Engine, dataset: str, filters: Filters, batch: int = 2000) -> Iterator[tuple]:
+    """Stream result rows with a server-side cursor (PostgreSQL) / incremental fetch (SQLite)."""
+    query = _query(dataset, filters)
+    with engine.connect() as connection:
+        result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
+        for partition in result.partitions():
+            yield from partition
+
+
+def write_csv(
+    engine: Engine,
+    dataset: str,
+    filters: Filters,
+    out: IO[str],
+    *,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write one dataset as CSV; returns the number of data rows written."""
+    header = columns(dataset)
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows(engine, dataset, filters):
+        writer.writerow([cell(v) for v in row])
+        count += 1
+        if progress is not None and count % 10000 == 0:
+            progress(count)
+    return count
+
+
+class TerminalProgress:
+    """Prints a row count on stderr at most twice a second, only when stderr is a terminal."""
+
+    def __init__(self, label: str, stream: IO[str] = sys.stderr) -> None:
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, count: int) -> None:
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.5:
+            self.stream.write(f"\r{self.label}: {count:,} rows")
+            self.stream.flush()
+            self.last = now
+
+    def done(self, count: int) -> None:
+        if self.enabled:
+            self.stream.write(f"\r{self.label}: {count:,} rows, done\n")
