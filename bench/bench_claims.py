@@ -40,7 +40,7 @@ SPEAKERS = 1000
 HEAVY = "Heavy Speaker"
 HEAVY_SHARE = 0.10
 WARMUP = 200
-FUNCTION_WORDS = (
+FUNCTION_WORDS_TEXT = (
     "the of and to a in that is was he for it with as his on be at by i this had are but from "
     "or have an they which one you were her all she there would their we him been has when who "
     "will more if out so said what up its about into than them can only other new some could "
@@ -48,7 +48,7 @@ FUNCTION_WORDS = (
     "also did many before must through back years where much your way well down should because "
     "each just those people how too little state good very make world still own see men work "
     "long get here between both life being under"
-).split()
+)
 
 
 class Corpus:
@@ -61,7 +61,8 @@ class Corpus:
             "".join(self.rng.choice(letters, size=self.rng.integers(4, 11)))
             for _ in range(vocabulary)
         }
-        self.words = np.array(FUNCTION_WORDS + sorted(invented - set(FUNCTION_WORDS)))
+        function_words = FUNCTION_WORDS_TEXT.split()
+        self.words = np.array(function_words + sorted(invented - set(function_words)))
         ranks = np.arange(1, len(self.words) + 1)
         self.p = (1 / ranks) / (1 / ranks).sum()
 
@@ -197,7 +198,9 @@ def bench_memory(sizes: list[int], query_count: int) -> None:
         print(_report("memory", size, stats, base), f"  load {load:.1f}s")
         for kind, label in ((True, "variant"), (False, "new")):
             part = summarise([t for t in timings if t.query.expect_match is kind])
-            print(f"{'':<8} {label:>9} {part['mean']:>9.1f} {part['p50']:>8.1f} {part['p95']:>8.1f}")
+            print(
+                f"{'':<8} {label:>9} {part['mean']:>9.1f} {part['p50']:>8.1f} {part['p95']:>8.1f}"
+            )
         part = summarise([t for t in timings if t.query.speaker == HEAVY])
         print(
             f"{'':<8} {'heavy':>9} {part['mean']:>9.1f} {part['p50']:>8.1f} {part['p95']:>8.1f}"
@@ -218,8 +221,13 @@ def _load_sqlite(session: Session, stored: dict[str, list[str]]) -> None:
         for sentence, form, row in zip(sentences, forms, buckets, strict=True):
             claim_id += 1
             claims.append(
-                {"id": claim_id, "speaker_id": speaker_ids[name], "canonical_text": sentence,
-                 "match_text": form, "created_at": now}
+                {
+                    "id": claim_id,
+                    "speaker_id": speaker_ids[name],
+                    "canonical_text": sentence,
+                    "match_text": form,
+                    "created_at": now,
+                }
             )
             signatures.extend(
                 {"claim_id": claim_id, "band": b, "speaker_id": speaker_ids[name], "bucket": k}
@@ -228,6 +236,15 @@ def _load_sqlite(session: Session, stored: dict[str, list[str]]) -> None:
         session.execute(insert(models.Claim), claims)
         session.execute(insert(models.ClaimSignature), signatures)
     session.commit()
+
+
+def store_match(session: Session, speaker_ids: dict[str, int]) -> Callable[[Query], bool]:
+    def match(query: Query) -> bool:
+        form = match_form(query.sentence)
+        found = find_claim(session, speaker_ids[query.speaker], form, claim_band_keys(form))
+        return found is not None
+
+    return match
 
 
 def bench_sqlite(sizes: list[int], query_count: int) -> None:
@@ -248,11 +265,7 @@ def bench_sqlite(sizes: list[int], query_count: int) -> None:
                 ids = {name: i + 1 for i, name in enumerate(sorted(stored))}
                 queries = make_queries(corpus, stored, query_count)
 
-                def match(query: Query) -> bool:
-                    form = match_form(query.sentence)
-                    found = find_claim(session, ids[query.speaker], form, claim_band_keys(form))
-                    return found is not None
-
+                match = store_match(session, ids)
                 run(make_queries(corpus, stored, WARMUP), match)
                 stats = summarise(run(queries, match)) | {"cand": float("nan")}
                 base = base or stats["mean"]

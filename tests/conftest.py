@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from newsclaims import db
+from newsclaims import db, models
 from newsclaims.fixtureserver import DEFAULT_ROOT, FixtureServer, start_fixture_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,3 +162,47 @@ def crawl_fixture_site(
         *FAST_CRAWL,
         *extra,
     )  # fmt: skip
+
+
+@dataclass
+class Crawl:
+    url: str
+    first: CrawlResult
+    second: CrawlResult
+    requested: list[str]
+    counts_after_first: dict[str, int]
+
+
+def table_counts(url: str) -> dict[str, int]:
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in models.Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def crawl(request, fixture_site, tmp_path_factory) -> Iterator[Crawl]:
+    """The fixture web crawled twice into a fresh database of each backend."""
+    directory = tmp_path_factory.mktemp("crawl")
+    databases = _fresh_database(request, request.param, directory)
+    url = next(databases)
+    start = len(fixture_site.requested)
+    first = crawl_fixture_site(fixture_site, url, directory / "spool")
+    counts = table_counts(url)
+    second = crawl_fixture_site(fixture_site, url, directory / "spool")
+    requested = fixture_site.requested[start:]
+    yield Crawl(url, first, second, requested, counts)
+    next(databases, None)
+
+
+@pytest.fixture
+def crawled_session(crawl: Crawl) -> Iterator[Session]:
+    engine = db.make_engine(crawl.url)
+    with db.make_sessionmaker(engine)() as session:
+        yield session
+    engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,8 +39,14 @@ def _similarity(a: str, b: str) -> float:
             "We are flying missions over Iraq. We coordinate with the Iraqi government.",
             ["We are flying missions over Iraq.", "We coordinate with the Iraqi government."],
         ),
-        ("The U.S. will not coordinate with Dr. Assad.", ["The U.S. will not coordinate with Dr. Assad."]),
-        ("We flew roughly 1,000 missions in 3.5 months.", ["We flew roughly 1,000 missions in 3.5 months."]),
+        (
+            "The U.S. will not coordinate with Dr. Assad.",
+            ["The U.S. will not coordinate with Dr. Assad."],
+        ),
+        (
+            "We flew roughly 1,000 missions in 3.5 months.",
+            ["We flew roughly 1,000 missions in 3.5 months."],
+        ),
         ("it gives… the credibility", ["it gives… the credibility"]),
         ("a transition...which would unite all", ["a transition...which would unite all"]),
         (
@@ -70,7 +78,7 @@ def test_empty_quote_has_no_sentences() -> None:
 def test_sentence_offsets_always_match_the_text(quote: str) -> None:
     spans = claim_sentences(quote)
     assert all(quote[s.start : s.end] == s.text for s in spans)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
 
 
 @pytest.mark.parametrize(
@@ -78,11 +86,11 @@ def test_sentence_offsets_always_match_the_text(quote: str) -> None:
     [
         ("It's much harder now,", "it is much harder now"),
         ("We're not doing that.", "we are not doing that"),
-        ("You can't end terrorism; we don't, we won't.", "you can not end terrorism we do not we will not"),
+        ("You can't end it; we don't, we won't.", "you can not end it we do not we will not"),
         ("“Daesh’s [Arab term for Islamic State] leadership”", "daeshs leadership"),
-        ("make certain that they're (Syria) not about to", "make certain that they are not about to"),
+        ("make certain they're (Syria) not about to", "make certain they are not about to"),
         ("it gives… the credibility ... and . . . reach", "it gives the credibility and reach"),
-        ("roughly 1,000 coalition air missions, 3.5 percent", "roughly 1000 coalition air missions 3.5 percent"),
+        ("roughly 1,000 air missions, 3.5 percent", "roughly 1000 air missions 3.5 percent"),
         ("The U.S.-led coalition", "the us led coalition"),
         ("in convoys, and to launch", "in convoys and to launch"),
     ],
@@ -100,20 +108,19 @@ def test_match_form(sentence: str, form: str) -> None:
             "It is much harder now than when we started for Daesh to assemble forces in strength",
         ),
         (
-            "No large Daesh unit can move forward aggressively without worrying what will come down",
-            "No large Daesh unit can move forward aggressively without worrying about what will "
-            "come down",
+            "No large Daesh unit can move forward without worrying what will come",
+            "No large Daesh unit can move forward without worrying about what will come",
         ),
         (
-            "The roughly 1,000 coalition air missions we have flown have reduced Daesh's leadership",
-            "The roughly 1,000 coalition air missions that we have flown have reduced Daesh's "
+            "The roughly 1,000 air missions we have flown have reduced Daesh's leadership",
+            "The roughly 1,000 air missions that we have flown have reduced Daesh's "
             "[Arab term for Islamic State] leadership",
         ),
         (
             "to assemble forces in strength, to travel in convoys and to launch concerted attacks",
             "to assemble forces in strength, to travel in convoys, and to launch concerted attacks",
         ),
-        ("a negotiated political transition which would unite", "a negotiated political transition…which would unite"),
+        ("a political transition which would unite", "a political transition…which would unite"),
     ],
 )
 def test_tolerated_variants_match(a: str, b: str) -> None:
@@ -148,8 +155,8 @@ def test_different_statements_do_not_match(a: str, b: str) -> None:
 
 def test_same_words_from_another_speaker_are_another_claim() -> None:
     index = ClaimIndex()
-    kerry, _, _ = index.add_or_match("John Kerry", "We are flying missions over Iraq.")
-    kirby, similarity, is_new = index.add_or_match("John Kirby", "We are flying missions over Iraq.")
+    kerry, _, _ = index.add_or_match("John Kerry", "We are flying missions, Iraq.")
+    kirby, similarity, is_new = index.add_or_match("John Kirby", "We are flying missions, Iraq.")
     assert is_new and kirby != kerry and similarity == 1.0
 
 
@@ -176,8 +183,11 @@ def test_empty_sentence_is_refused() -> None:
 
 
 def test_wording_diff_replace_keeps_outlet_words() -> None:
-    edits = wording_diff(SEED_000_IMPACT, "“Our commitment will be measured most likely in years "
-                         "but our efforts are already having a significant impact,”")
+    edits = wording_diff(
+        SEED_000_IMPACT,
+        "“Our commitment will be measured most likely in years "
+        "but our efforts are already having a significant impact,”",
+    )
     assert edits == [Edit(1, "replace", "impact", "commitment")]
 
 

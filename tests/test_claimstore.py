@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
-from newsclaims.claimstore import find_claim, link_near_duplicate, record_claims
 from newsclaims.claims import ClaimIndex, claim_band_keys, claim_sentences, match_form
+from newsclaims.claimstore import find_claim, link_near_duplicate, record_claims
 from newsclaims.text import normalize
 
 DATA = Path(__file__).parent / "data"
@@ -62,7 +62,11 @@ def _speaker(session: Session, name: str) -> models.Speaker:
 
 
 def _quote(
-    session: Session, article: models.Article, position: int, quote: str, kind: str,
+    session: Session,
+    article: models.Article,
+    position: int,
+    quote: str,
+    kind: str,
     speaker: str | None,
 ) -> models.Quote:
     row = models.Quote(
@@ -94,11 +98,15 @@ def _store_seeds(session: Session) -> dict[str, models.Article]:
     articles = {}
     for seed, golds in sorted(_gold_by_seed().items()):
         article = _article(session, seed, (DATA / "seeds" / seed).read_text(encoding="utf-8"))
-        rows = [_quote(session, article, i, g["quote"], g["kind"], g["speaker"]) for i, g in
-                enumerate(golds)]
+        rows = [
+            _quote(session, article, i, g["quote"], g["kind"], g["speaker"])
+            for i, g in enumerate(golds)
+        ]
         if seed.startswith("001"):
-            rows += [_quote(session, article, 100 + i, g["quote"], g["kind"], g["speaker"])
-                     for i, g in enumerate(golds[:2])]
+            rows += [
+                _quote(session, article, 100 + i, g["quote"], g["kind"], g["speaker"])
+                for i, g in enumerate(golds[:2])
+            ]
         record_claims(session, rows, article)
         articles[seed] = article
     return articles
@@ -136,8 +144,12 @@ def test_seed_groups_come_out_as_claims_with_each_outlet(session: Session) -> No
 def test_outlet_wording_is_stored_as_edits(session: Session) -> None:
     articles = _store_seeds(session)
     edits = session.execute(
-        select(models.WordingEdit.operation, models.WordingEdit.canonical_words,
-               models.WordingEdit.outlet_words, models.Quote.article_id)
+        select(
+            models.WordingEdit.operation,
+            models.WordingEdit.canonical_words,
+            models.WordingEdit.outlet_words,
+            models.Quote.article_id,
+        )
         .join(models.ClaimMention, models.WordingEdit.mention_id == models.ClaimMention.id)
         .join(models.Quote, models.ClaimMention.quote_id == models.Quote.id)
     ).all()
@@ -177,7 +189,9 @@ def test_store_groups_like_the_in_memory_index(session: Session) -> None:
     stored_groups: dict[int, set[str]] = defaultdict(set)
     for mention in session.scalars(select(models.ClaimMention)):
         stored_groups[mention.claim_id].add(normalize(mention.wording))
-    assert sorted(map(sorted, memory_groups.values())) == sorted(map(sorted, stored_groups.values()))
+    assert sorted(map(sorted, memory_groups.values())) == sorted(
+        map(sorted, stored_groups.values())
+    )
 
 
 def test_optional_and_unattributed_quotes_make_no_claims(session: Session) -> None:

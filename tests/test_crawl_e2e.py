@@ -8,28 +8,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from newsclaims import db, models
+from newsclaims import models
 from newsclaims.sources import load_sources
 from newsclaims.text import normalize
 from newsclaims.urls import url_key
 
-from .conftest import (
-    BACKENDS,
-    DATA,
-    FIXTURE_SOURCES,
-    ROOT,
-    CrawlResult,
-    _fresh_database,
-    crawl_fixture_site,
-)
+from .conftest import DATA, FIXTURE_SOURCES, ROOT, table_counts
 
 EXPECTED = json.loads((ROOT / "fixtures" / "site" / "expected.json").read_text())
 SEEDS = DATA / "seeds"
@@ -43,47 +33,9 @@ def crawled_hosts() -> set[str]:
     return {d for s in load_sources(FIXTURE_SOURCES).sources for d in s.domains}
 
 
-@dataclass
-class Crawl:
-    url: str
-    first: CrawlResult
-    second: CrawlResult
-    requested: list[str]
-    counts_after_first: dict[str, int]
-
-
-def _table_counts(url: str) -> dict[str, int]:
-    engine = db.make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {
-                table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in models.Base.metadata.sorted_tables
-            }
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def crawl(request, fixture_site, tmp_path_factory) -> Crawl:
-    directory = tmp_path_factory.mktemp("crawl")
-    databases = _fresh_database(request, request.param, directory)
-    url = next(databases)
-    start = len(fixture_site.requested)
-    first = crawl_fixture_site(fixture_site, url, directory / "spool")
-    counts = _table_counts(url)
-    second = crawl_fixture_site(fixture_site, url, directory / "spool")
-    requested = fixture_site.requested[start:]
-    yield Crawl(url, first, second, requested, counts)
-    next(databases, None)
-
-
 @pytest.fixture
-def session(crawl):
-    engine = db.make_engine(crawl.url)
-    with db.make_sessionmaker(engine)() as session:
-        yield session
-    engine.dispose()
+def session(crawled_session):
+    return crawled_session
 
 
 def stored_articles(session) -> list[models.Article]:
@@ -215,7 +167,7 @@ def test_redirected_and_tracking_links_store_the_article_once(crawl, session):
 
 def test_second_crawl_adds_nothing(crawl):
     assert crawl.second.returncode == 0, crawl.second.stderr[-3000:]
-    after = _table_counts(crawl.url)
+    after = table_counts(crawl.url)
     before = crawl.counts_after_first
     assert after["crawl_runs"] == before["crawl_runs"] + 1
     assert {k: v for k, v in after.items() if k != "crawl_runs"} == {

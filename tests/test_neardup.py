@@ -31,8 +31,13 @@ def _wire_copy(paragraphs: list[str]) -> list[str]:
     body = paragraphs[1:]
     last_long = max(i for i, p in enumerate(body) if len(p) > 150)
     body = body[:last_long] + body[last_long + 1 :]
-    return ["Exclusive: the coalition story everyone is reading", "Share this article", *body,
-            "Related: more from our correspondents", "Comments 0"]
+    return [
+        "Exclusive: the coalition story everyone is reading",
+        "Share this article",
+        *body,
+        "Related: more from our correspondents",
+        "Comments 0",
+    ]
 
 
 def test_seeds_are_present() -> None:
@@ -83,4 +88,5 @@ def test_empty_article_has_no_keys_and_matches_nothing() -> None:
 
 def test_short_article_still_gets_a_shingle() -> None:
     assert article_signature(["Kerry spoke."]).shingle_count == 1
-    assert article_words(["Daesh’s  [momentum], dissipated."]) == ["daeshs", "momentum", "dissipated"]
+    words = article_words(["Daesh’s  [momentum], dissipated."])
+    assert words == ["daeshs", "momentum", "dissipated"]

@@ -35,7 +35,7 @@ changed words in 14+ words pass; a sentence holding under ~74% of another's word
 """
 
 CLAIM_HASHER = MinHasher(bands=20, rows=5, seed=0xC1A1)
-"""LSH over word sets: a pair at word-Jaccard 0.74 (the lowest that can still pass
+"""LSH over word sets: a pair at word-Jaccard 0.74 (about the lowest that can pass
 the threshold) becomes a candidate with probability 0.993; one at 0.2 with 0.006."""
 
 NEGATIONS = frozenset(
@@ -174,13 +174,17 @@ def claim_band_buckets(match_texts: Sequence[str]) -> np.ndarray:
     return CLAIM_HASHER.band_buckets(CLAIM_HASHER.signatures(shingle_sets))
 
 
+def _polarity(words: Sequence[str]) -> Counter[str]:
+    return Counter(w for w in words if w in NEGATIONS)
+
+
 def claim_similarity(a: Sequence[str], b: Sequence[str], cutoff: float = 0.0) -> float:
     """Word-level Indel similarity of two matching forms' words; 0 if polarity differs.
 
     A sentence and its negation are different statements however close their words,
     so the negation words must agree. Below ``cutoff`` the result is 0.
     """
-    if Counter(w for w in a if w in NEGATIONS) != Counter(w for w in b if w in NEGATIONS):
+    if _polarity(a) != _polarity(b):
         return 0.0
     return Indel.normalized_similarity(a, b, score_cutoff=cutoff)
 
@@ -190,13 +194,17 @@ def best_match(
 ) -> tuple[int, float] | None:
     """The candidate ``(claim_id, similarity)`` most similar to ``match_text``, if any passes.
 
-    Ties go to the lower (older) claim id, so results do not depend on candidate order.
+    Same result as ``claim_similarity`` per candidate, cheapest test first, since a
+    busy speaker's false candidates are checked on every lookup. Ties go to the
+    lower (older) claim id, so results do not depend on candidate order.
     """
     words = match_text.split()
+    polarity = _polarity(words)
     best: tuple[int, float] | None = None
     for claim_id, candidate_text in candidates:
-        score = claim_similarity(words, candidate_text.split(), threshold)
-        if not score or score < threshold:
+        candidate = candidate_text.split()
+        score = Indel.normalized_similarity(words, candidate, score_cutoff=threshold)
+        if not score or _polarity(candidate) != polarity:
             continue
         if best is None or score > best[1] or (score == best[1] and claim_id < best[0]):
             best = (claim_id, score)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
@@ -84,37 +85,39 @@ def _record_quote(session: Session, quote: models.Quote) -> None:
 def find_claim(
     session: Session, speaker_id: int, form: str, keys: Sequence[tuple[int, int]]
 ) -> tuple[models.Claim, float] | None:
-    """The speaker's stored claim best matching a matching form, with its similarity.
-
-    Each OR term carries the full (speaker_id, band, bucket) key, so both SQLite
-    and PostgreSQL answer it from ``ix_claim_signatures_lookup`` alone.
-    """
+    """The speaker's stored claim best matching a matching form, with its similarity."""
     if not keys:
         return None
-    candidate_ids = (
-        select(models.ClaimSignature.claim_id)
-        .where(
-            or_(
-                *(
-                    and_(
-                        models.ClaimSignature.speaker_id == speaker_id,
-                        models.ClaimSignature.band == band,
-                        models.ClaimSignature.bucket == bucket,
-                    )
-                    for band, bucket in keys
-                )
-            )
-        )
-        .distinct()
-    )
-    claims = {
-        claim.id: claim
-        for claim in session.scalars(select(models.Claim).where(models.Claim.id.in_(candidate_ids)))
-    }
+    params: dict[str, int] = {"speaker_id": speaker_id}
+    for i, (band, bucket) in enumerate(keys):
+        params[f"band_{i}"], params[f"bucket_{i}"] = band, bucket
+    claims = {c.id: c for c in session.scalars(_claim_candidates(len(keys)), params)}
     match = best_match(form, ((c.id, c.match_text) for c in claims.values()))
     if match is None:
         return None
     return claims[match[0]], match[1]
+
+
+@lru_cache(maxsize=8)
+def _claim_candidates(key_count: int) -> Select[tuple[models.Claim]]:
+    """Claims sharing any of ``key_count`` band keys with the query, for one speaker.
+
+    Built once with bound parameters: constructing the 20-term expression per
+    lookup cost more than running it. Each OR term carries the full (speaker_id,
+    band, bucket) key, so SQLite and PostgreSQL answer every term from
+    ``ix_claim_signatures_lookup``.
+    """
+    signature = models.ClaimSignature
+    terms = (
+        and_(
+            signature.speaker_id == bindparam("speaker_id"),
+            signature.band == bindparam(f"band_{i}"),
+            signature.bucket == bindparam(f"bucket_{i}"),
+        )
+        for i in range(key_count)
+    )
+    candidate_ids = select(signature.claim_id).where(or_(*terms)).distinct()
+    return select(models.Claim).where(models.Claim.id.in_(candidate_ids))
 
 
 def _create_claim(
@@ -197,24 +200,27 @@ def _candidate_articles(
     """Earlier articles sharing a band key, oldest first."""
     if not keys:
         return []
+    params: dict[str, int] = {"article_id": article_id}
+    for i, (band, bucket) in enumerate(keys):
+        params[f"band_{i}"], params[f"bucket_{i}"] = band, bucket
+    return session.scalars(_article_candidates(len(keys)), params).all()
+
+
+@lru_cache(maxsize=8)
+def _article_candidates(key_count: int) -> Select[tuple[models.Article]]:
+    """Articles stored before ``article_id`` sharing any of ``key_count`` band keys."""
+    signature = models.ArticleSignature
+    terms = (
+        and_(signature.band == bindparam(f"band_{i}"), signature.bucket == bindparam(f"bucket_{i}"))
+        for i in range(key_count)
+    )
     candidate_ids = (
-        select(models.ArticleSignature.article_id)
-        .where(
-            models.ArticleSignature.article_id < article_id,
-            or_(
-                *(
-                    and_(
-                        models.ArticleSignature.band == band,
-                        models.ArticleSignature.bucket == bucket,
-                    )
-                    for band, bucket in keys
-                )
-            ),
-        )
+        select(signature.article_id)
+        .where(signature.article_id < bindparam("article_id"), or_(*terms))
         .distinct()
     )
-    return session.scalars(
+    return (
         select(models.Article)
         .where(models.Article.id.in_(candidate_ids))
         .order_by(models.Article.id)
-    ).all()
+    )

@@ -49,7 +49,8 @@ QUOTE_DETAILS = _view(
     "quote_details",
     ("quote_id", Integer), ("article_id", Integer), ("article_url", String),
     ("article_title", String), ("outlet", String), ("published", DateTime), ("topic", String),
-    ("speaker", String), ("speaker_mention", String), ("role", String), ("kind", String),
+    ("speaker", String), ("speaker_id", Integer), ("speaker_mention", String), ("role", String),
+    ("kind", String),
     ("quote", String), ("cue", String), ("paragraph", Integer), ("start_offset", Integer),
     ("end_offset", Integer), ("inferred", Boolean), ("syndicated_from_article_id", Integer),
 )  # fmt: skip

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsclaims.items import Quote, QuoteKind
 from newsclaims.speakers import (
     CONNECTORS,
     DETERMINERS,
+    NAME_PARTICLES,
+    NON_NAME_WORDS,
     PRONOUN_GENDER,
     ROLE_HEADS,
     Mention,
@@ -27,7 +29,10 @@ from newsclaims.speakers import (
     Resolution,
     bare,
     is_capitalised,
+    is_name_word,
     is_np_word,
+    is_possessive,
+    is_role_noun,
     is_role_word,
     parse_mention,
 )
@@ -183,6 +188,7 @@ def _paragraph_spans(paragraphs: Sequence[str]) -> list[list[_Span]]:
 
 # --- tokens and sentences ----------------------------------------------------
 
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 _TOKEN_RE = re.compile(r"\w[\w.'’\-]*|[^\w\s]")
 _ABBREVIATIONS = frozenset(
     """
@@ -355,7 +361,23 @@ _TITLE_INTRO = frozenset(
     operation campaign codenamed code-named chant chanting chanted sign signs
     """.split()
 )
+_CONJUNCTIONS = frozenset({"but", "and", "yet", "so"})
+_POSTMODIFIER_PREPS = frozenset({"of", "at", "from", "in"})
+_GENDERED_PRONOUNS = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f"}
+_SIGN_VERBS = frozenset({"read", "reads", "reading"})
+_FUNCTION_WORDS = (
+    NON_NAME_WORDS
+    | frozenset(_CUES)
+    | frozenset(
+        """
+        is are was were be been being has have had do does did will would can could
+        shall should may might must not no very more most less than who whom whose
+        what which that
+        """.split()
+    )
+)
 _WINDOW = 60
+_STRIDE = 1_000_000_000
 _NP_MAX = 12
 
 
@@ -379,9 +401,11 @@ class _Para:
     tokens: list[_Token]
     sentence_starts: list[int]
     headline: bool
+    common: set[str] = field(default_factory=set)
     cues: list[_Cue] = field(default_factory=list)
     cue_positions: list[int] = field(default_factory=list)
-    names: list[tuple[int, Mention]] = field(default_factory=list)
+    names: list[tuple[int, int, Mention]] = field(default_factory=list)
+    pronouns: list[int] = field(default_factory=list)
     quote_tokens: list[int] = field(default_factory=list)
     first_content: int = -1
     sentence_heads: list[int] = field(default_factory=list)
@@ -401,114 +425,230 @@ def _is_cue(para: _Para, i: int) -> str | None:
     return _CUES.get(low)
 
 
-def _np_ok(para: _Para, i: int, common: set[str]) -> bool:
+def _sentence_start(para: _Para, i: int) -> int:
+    return para.sentence_starts[para.tokens[i].sentence]
+
+
+def _lowered(para: _Para, i: int) -> bool:
+    """A sentence's first word that the article elsewhere writes in lower case."""
     token = para.tokens[i]
-    if not token.word or not is_np_word(token.text):
+    if i != _sentence_start(para, i) or not token.text[:1].isupper():
         return False
-    first = i == para.sentence_starts[token.sentence]
-    return not (first and token.text.casefold() in common and not is_role_word(token.text))
+    low = token.text.casefold()
+    return low in para.common or low in ROLE_HEADS
 
 
-def _np_backward(para: _Para, end: int, floor: int, common: set[str]) -> tuple[int, list[str]]:
-    """The noun phrase ending at token `end`, scanning left; returns its start and words."""
-    words: list[str] = []
-    k = end
-    while k >= floor and len(words) < _NP_MAX:
-        token = para.tokens[k]
-        if not token.word:
-            break
-        low = bare(token.text)
-        if _np_ok(para, k, common):
-            words.insert(0, token.text)
-        elif low in CONNECTORS and words and k > floor and is_role_word(para.tokens[k - 1].text):
-            words.insert(0, token.text)
-        elif low in DETERMINERS and words:
-            words.insert(0, token.text)
-            k -= 1
-            break
-        elif low in PRONOUN_GENDER and not words:
-            return k, [token.text]
-        else:
-            break
-        k -= 1
-    while words and bare(words[0]) in CONNECTORS:
-        words.pop(0)
-        k += 1
-    return k + 1, words
-
-
-def _np_forward(para: _Para, start: int, common: set[str]) -> tuple[int, list[str]]:
-    """The noun phrase starting at token `start`; returns its end (exclusive) and words."""
-    words: list[str] = []
-    k = start
+def _leads_to_role(para: _Para, i: int) -> bool:
+    """`union official`, `the report's lead author`: modifiers ending in a role noun."""
     tokens = para.tokens
+    for k in range(i, min(i + 3, len(tokens))):
+        token = tokens[k]
+        text = token.text.lower() if k == i else token.text
+        if not token.word or not text.islower() or bare(text) in _FUNCTION_WORDS:
+            return False
+        if is_role_noun(text) or is_role_word(text):
+            return True
+    return False
+
+
+def _np_ok(para: _Para, i: int) -> bool:
+    """Whether token i can sit inside a speaker noun phrase."""
+    token = para.tokens[i]
+    if not token.word or bare(token.text) in DETERMINERS:
+        return False
+    if _lowered(para, i) or token.text[:1].islower():
+        if bare(token.text) in NAME_PARTICLES or is_np_word(token.text) and token.text[0].isupper():
+            return not _lowered(para, i) or _leads_to_role(para, i)
+        return _leads_to_role(para, i) or is_np_word(token.text)
+    return is_np_word(token.text)
+
+
+@dataclass
+class _NP:
+    """A noun phrase read off the tokens: where it lies and what it denotes."""
+
+    start: int
+    end: int
+    mention: Mention
+
+
+def _mention(para: _Para, start: int, end: int) -> _NP | None:
+    words = [t.text for t in para.tokens[start:end] if t.quote < 0]
+    if not words:
+        return None
+    first = start
+    while first < end and bare(para.tokens[first].text) in DETERMINERS:
+        first += 1
+    mention = parse_mention(words, lowered_first=first < end and _lowered(para, first))
+    return _NP(start, end, mention) if mention is not None else None
+
+
+def _nickname_at(para: _Para, k: int) -> bool:
+    """`Daniel "The Wall" Okafor`: a short capitalised quote between name words."""
+    tokens = para.tokens
+    if k + 1 >= len(tokens) or tokens[k].quote < 0 or not tokens[k + 1].word:
+        return False
+    words = tokens[k].text.split()
+    return 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) and (
+        is_name_word(tokens[k + 1].text)
+    )
+
+
+def _read_forward(para: _Para, start: int) -> _NP | None:
+    """The noun phrase starting at `start` (determiner, role words, name)."""
+    tokens = para.tokens
+    k = start
     if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in PRONOUN_GENDER:
-        return k + 1, [tokens[k].text]
+        return _mention(para, k, k + 1)
     if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in DETERMINERS:
-        words.append(tokens[k].text)
         k += 1
-    while k < len(tokens) and len(words) < _NP_MAX:
+    while k < len(tokens) and k - start < _NP_MAX:
         token = tokens[k]
         low = bare(token.text) if token.word else ""
-        if _np_ok(para, k, common):
-            words.append(token.text)
-        elif low in CONNECTORS and words and is_role_word(words[-1]):
-            words.append(token.text)
-        elif low in DETERMINERS and words and bare(words[-1]) in CONNECTORS:
-            words.append(token.text)
+        if _np_ok(para, k):
+            k += 1
+        elif low in CONNECTORS and k > start and is_role_word(tokens[k - 1].text):
+            k += 1
+        elif low == "the" and k > start and bare(tokens[k - 1].text) in CONNECTORS:
+            k += 1
+        elif k > start and tokens[k - 1].word and _nickname_at(para, k):
+            k += 1
         else:
             break
-        k += 1
-    while words and bare(words[-1]) in CONNECTORS | DETERMINERS:
-        words.pop()
+    while k > start and bare(tokens[k - 1].text) in CONNECTORS | DETERMINERS:
         k -= 1
-    if words and all(bare(w) in DETERMINERS for w in words):
-        return start, []
-    return k, words
+    if k == start or all(bare(t.text) in DETERMINERS for t in tokens[start:k]):
+        return None
+    return _mention(para, start, k)
 
 
-def _segment_subject(
-    para: _Para, floor: int, cue: int, common: set[str]
-) -> tuple[Mention | None, int]:
-    """The subject at the head of the clause: `Kerry, who met Abadi, also hailed …`."""
-    k = floor
+def _read_backward(para: _Para, end: int, floor: int) -> _NP | None:
+    """The noun phrase ending at token `end`, read right to left."""
     tokens = para.tokens
-    while k < cue:
+    k = end
+    while k >= floor and end - k < _NP_MAX:
         token = tokens[k]
+        low = bare(token.text) if token.word else ""
+        if token.word and _np_ok(para, k):
+            k -= 1
+        elif low in CONNECTORS and k < end and k > floor and is_role_word(tokens[k - 1].text):
+            k -= 1
+        elif low in DETERMINERS and k < end:
+            k -= 1
+            break
+        elif low in PRONOUN_GENDER and k == end:
+            return _mention(para, k, k + 1)
+        else:
+            break
+    start = k + 1
+    while start <= end and bare(tokens[start].text) in CONNECTORS:
+        start += 1
+    return _mention(para, start, end + 1) if start <= end else None
+
+
+def _is_personal(np: _NP | None) -> bool:
+    return np is not None and np.mention.kind in ("name", "role", "pronoun")
+
+
+def _with_apposed_name(para: _Para, np: _NP) -> _NP:
+    """`His lawyer, Alan Mercer,` / `the club's chief executive, Alison Park`: the name."""
+    if np.mention.kind != "role" or np.end + 1 >= len(para.tokens):
+        return np
+    if para.tokens[np.end].text != ",":
+        return np
+    named = _read_forward(para, np.end + 1)
+    if named is None or named.mention.kind != "name":
+        return np
+    after = para.tokens[named.end] if named.end < len(para.tokens) else None
+    if after is not None and after.word and bare(after.text) not in _POSTMODIFIER_PREPS:
+        return np
+    return named
+
+
+def _head_of_postmodified(para: _Para, np: _NP, floor: int) -> _NP:
+    """`Professor Hannah Weiss of the University of Cape Town said`: the person, not the place."""
+    current = np
+    for _ in range(3):
+        if current.mention.kind == "role" or current.mention.kind == "pronoun":
+            return current
+        before = current.start - 1
+        if before <= floor or bare(para.tokens[before].text) not in _POSTMODIFIER_PREPS:
+            break
+        earlier = _read_backward(para, before - 1, floor)
+        if earlier is None:
+            break
+        if earlier.mention.kind in ("name", "role") and earlier.mention.kind != "other":
+            current = earlier
+            if current.mention.kind == "name" and _register_worthy(current.mention):
+                return current
+        else:
+            current = earlier
+    return current if _is_personal(current) else np
+
+
+def _register_worthy(mention: Mention) -> bool:
+    return mention.name is not None and (mention.role is not None or mention.title is not None)
+
+
+def _segment_subject(para: _Para, floor: int, cue: int) -> tuple[Mention | None, int]:
+    """The subject heading the clause: `Kerry, who met Abadi, also hailed …`."""
+    tokens = para.tokens
+    k = floor
+    while k < cue:
         seg_end = k
-        while seg_end < cue and tokens[seg_end].text not in ",;—–()":
+        while seg_end < cue and not _is_comma_like(tokens[seg_end]):
             seg_end += 1
         first = k
-        while first < seg_end and tokens[first].word and bare(tokens[first].text) in {
-            "but",
-            "and",
-            "yet",
-            "so",
-        }:
+        while first < seg_end and (
+            tokens[first].quote >= 0
+            or not tokens[first].word
+            or bare(tokens[first].text) in _CONJUNCTIONS
+        ):
             first += 1
         head = tokens[first] if first < seg_end else None
         skip = (
             head is None
-            or head.quote >= 0
-            or not head.word
             or bare(head.text) in _CLAUSE_OPENERS
             or bare(head.text) in _RELATIVES
             or (head.text.endswith("ing") and head.text[:1].isupper())
         )
         if not skip:
-            _, words = _np_forward(para, first, common)
-            return (parse_mention(words) if words else None), first
+            np = _read_forward(para, first)
+            if np is None:
+                return Mention("other", ""), first
+            np = _with_apposed_name(para, np)
+            return np.mention, np.start
         k = seg_end + 1
     return None, -1
 
 
-def _cue_subject(para: _Para, ci: int, common: set[str]) -> tuple[Mention | None, int]:
+def _is_comma_like(token: _Token) -> bool:
+    return not token.word and token.quote < 0 and token.text in {",", ";", "—", "–", "(", ")"}
+
+
+def _according_subject(para: _Para, ci: int) -> tuple[Mention | None, int]:
+    """`according to Kerry`, `according to a statement from the club's chief executive`."""
+    tokens = para.tokens
+    np = _read_forward(para, ci + 2)
+    if not _is_personal(np):
+        for k in range(ci + 2, min(ci + 8, len(tokens) - 1)):
+            if not tokens[k].word:
+                break
+            if bare(tokens[k].text) in {"from", "by"}:
+                np = _read_forward(para, k + 1)
+                break
+    if np is None:
+        return None, -1
+    np = _with_apposed_name(para, np)
+    return np.mention, ci + 2
+
+
+def _cue_subject(para: _Para, ci: int) -> tuple[Mention | None, int]:
     """The subject of the cue verb at `ci`: before it, after it, or heading its clause."""
     tokens = para.tokens
-    floor = max(para.sentence_starts[tokens[ci].sentence], ci - _WINDOW)
+    floor = max(_sentence_start(para, ci), ci - _WINDOW)
     if tokens[ci].text.casefold() == "according":
-        _, words = _np_forward(para, ci + 2, common)
-        return (parse_mention(words), ci + 2) if words else (None, -1)
+        return _according_subject(para, ci)
     j = ci - 1
     skipped = 0
     while j >= floor and tokens[j].word and bare(tokens[j].text) in _SUBJECT_SKIP and skipped < 4:
@@ -518,20 +658,23 @@ def _cue_subject(para: _Para, ci: int, common: set[str]) -> tuple[Mention | None
         low = bare(tokens[j].text)
         if low == "who" and j - 2 >= floor and tokens[j - 1].text == ",":
             j -= 2
-        elif low in {"but", "and"}:
-            return _segment_subject(para, floor, j, common)
-        start, words = _np_backward(para, j, floor, common)
-        if words:
-            return parse_mention(words), start
-        return Mention("other", tokens[j].text), j
+        elif low in _CONJUNCTIONS:
+            return _segment_subject(para, floor, j)
+        np = _read_backward(para, j, floor)
+        if np is None:
+            return Mention("other", ""), j
+        np = _head_of_postmodified(para, np, floor)
+        return np.mention, np.start
     base = _CUES.get(tokens[ci].text.casefold())
     if base in _INVERTIBLE and ci + 1 < len(tokens) and tokens[ci + 1].word:
-        _, words = _np_forward(para, ci + 1, common)
-        mention = parse_mention(words) if words else None
-        if mention is not None and mention.kind in ("name", "role", "pronoun"):
-            return mention, ci + 1
-    if j < floor or tokens[j].text in ",—–;:(":
-        return _segment_subject(para, floor, ci, common)
+        np = _read_forward(para, ci + 1)
+        if np is not None and _is_personal(np):
+            np = _with_apposed_name(para, np)
+            return np.mention, ci + 1
+        if np is not None:
+            return Mention("other", ""), ci + 1
+    if j < floor or _is_comma_like(tokens[j]) or tokens[j].text == ":":
+        return _segment_subject(para, floor, ci)
     return None, -1
 
 
@@ -549,15 +692,18 @@ def _build_para(index: int, text: str, spans: list[_Span], headline: bool) -> _P
             heads[token.sentence] = i
     para.sentence_heads = heads
     para.first_content = next((h for h in heads if h >= 0), -1)
+    para.pronouns = [
+        i for i, t in enumerate(tokens) if t.word and bare(t.text) in _GENDERED_PRONOUNS
+    ]
     return para
 
 
-def _find_cues(para: _Para, common: set[str]) -> None:
+def _find_cues(para: _Para) -> None:
     for i in range(len(para.tokens)):
         base = _is_cue(para, i)
         if base is None:
             continue
-        mention, start = _cue_subject(para, i, common)
+        mention, start = _cue_subject(para, i)
         para.cues.append(_Cue(i, para.tokens[i].text, base, mention, start))
         para.cue_positions.append(i)
 
@@ -597,30 +743,51 @@ def _appositive_role(para: _Para, after: int) -> str | None:
         words[0].text
     ):
         return None
-    if not any(bare(w.text) in ROLE_HEADS for w in words):
+    if not any(is_role_noun(w.text) for w in words):
         return None
     return para.text[words[0].start : words[-1].end]
 
 
-def _find_names(para: _Para, common: set[str]) -> None:
-    """Every role-and-name phrase of the paragraph, in order (`Iraqi Prime Minister …`)."""
+def _role_before(para: _Para, start: int) -> str | None:
+    """`The band's frontman, Jesse Kowalski,`: a role phrase set before the name."""
+    if start < 2 or para.tokens[start - 1].text != ",":
+        return None
+    np = _read_backward(para, start - 2, _sentence_start(para, start - 2))
+    if np is None or np.mention.kind != "role" or np.start != _sentence_start(para, np.start):
+        if np is None or np.mention.kind != "role":
+            return None
+    return np.mention.role
+
+
+def _find_names(para: _Para) -> None:
+    """Every named person of the paragraph in order, with the roles stated next to them."""
     tokens = para.tokens
     i = 0
     while i < len(tokens):
-        if not _np_ok(para, i, common):
+        if not _np_ok(para, i):
             i += 1
             continue
-        end, words = _np_forward(para, i, common)
-        end = max(end, i + 1)
-        mention = parse_mention(words) if words else None
-        if mention is not None and mention.kind == "name" and mention.name:
-            role = mention.role or _appositive_role(para, end)
+        np = _read_forward(para, i)
+        if np is None:
+            i += 1
+            continue
+        mention = np.mention
+        if mention.kind == "name" and mention.name:
+            role = mention.role or _appositive_role(para, np.end) or _role_before(para, np.start)
             if role != mention.role:
-                mention = Mention("name", mention.text, mention.name, role, mention.title)
+                mention = replace(mention, role=role)
             weak = mention.role is None and mention.title is None
-            if not (weak and _title_case_sentence(para, tokens[i].sentence)):
-                para.names.append((i, mention))
-        i = end
+            before = bare(tokens[np.start - 1].text) if np.start > 0 else ""
+            skip = weak and (
+                _title_case_sentence(para, tokens[i].sentence) or before in _POSTMODIFIER_PREPS
+            )
+            if not skip:
+                para.names.append((np.start, np.end, mention))
+        elif np.end - np.start == 1 and is_possessive(tokens[np.start].text):
+            owner = parse_mention([tokens[np.start].text[:-2]])
+            if owner is not None and owner.kind == "name":
+                para.names.append((np.start, np.end, replace(owner, role=None)))
+        i = max(np.end, i + 1)
 
 
 # --- attribution -----------------------------------------------------------------
@@ -721,19 +888,25 @@ def _colon_intro(para: _Para, qi: int, registry: PersonRegistry, pos: int) -> _A
     tokens = para.tokens
     if qi < 2 or tokens[qi - 1].text != ":":
         return None
-    start, words = _np_backward(para, qi - 2, para.sentence_starts[tokens[qi].sentence], set())
-    if not words or start != para.sentence_starts[tokens[qi].sentence]:
+    np = _read_backward(para, qi - 2, _sentence_start(para, qi))
+    if np is None or np.start != _sentence_start(para, qi) or np.mention.kind != "name":
         return None
-    mention = parse_mention(words)
-    if mention is None or mention.kind != "name":
-        return None
+    mention = np.mention
     resolution = registry.resolve(mention, pos)
     return _Attribution(resolution.person, mention, None, False, "colon")
 
 
+def _sign_text(para: _Para, qi: int) -> _Attribution | None:
+    """`A banner read "…"`, `placards reading "…"`: written words nobody is quoted as saying."""
+    prev = para.tokens[qi - 1] if qi > 0 else None
+    if prev is None or not prev.word or prev.text.casefold() not in _SIGN_VERBS:
+        return None
+    return _Attribution(None, Mention("other", ""), prev.text, False, "sign")
+
+
 def _explicit(para: _Para, qi: int, registry: PersonRegistry, pos: int) -> _Attribution | None:
     """Attribution from the quote's own sentence, in order of reliability."""
-    found = _after_quote(para, qi)
+    found = _sign_text(para, qi) or _after_quote(para, qi)
     if found is not None:
         return found
     before, after = _sentence_cues(para, qi)
@@ -826,6 +999,14 @@ def _cue_then_punct(para: _Para, qi: int) -> bool:
     return any(_is_cue(para, k) for k in range(floor, qi - 1))
 
 
+def _colon_sentence(para: _Para, qi: int) -> bool:
+    """`The report opens with an epigraph: "A reef is …."`: a colon introduces a sentence."""
+    text = para.tokens[qi].text.strip()
+    if qi == 0 or para.tokens[qi - 1].text != ":" or not text[:1].isupper():
+        return False
+    return text[-1:] in tuple(_TERMINAL) and len(text.split()) >= 3
+
+
 def _ends_its_sentence(para: _Para, qi: int) -> bool:
     tokens = para.tokens
     k = qi + 1
@@ -841,6 +1022,8 @@ def _kind(para: _Para, qi: int, found: _Attribution) -> QuoteKind:
     span = para.spans[para.tokens[qi].quote]
     if para.headline or len(normalize(text).split()) <= 1:
         return "optional"
+    if found.how == "sign" or _colon_sentence(para, qi):
+        return "direct"
     has_stop = text.rstrip()[-1:] in tuple(_TERMINAL) or any(
         w.endswith((".", "?", "!")) for w in words[:-1]
     )
@@ -867,46 +1050,57 @@ def _kind(para: _Para, qi: int, found: _Attribution) -> QuoteKind:
 # --- the article -----------------------------------------------------------------
 
 
-def _common_words(paras: Sequence[_Para]) -> set[str]:
-    """Words the article writes in lower case: capitalised only at a sentence start."""
-    common: set[str] = set()
-    for para in paras:
-        for token in para.tokens:
-            if token.word and token.text.islower():
-                common.add(token.text)
-    return common
+def _common_words(paragraphs: Sequence[str]) -> set[str]:
+    """Words the article writes in lower case (quotes included): not names at a sentence start."""
+    return {w for text in paragraphs for w in _LETTERS_RE.findall(text) if w.islower()}
 
 
 def _register(paras: Sequence[_Para], registry: PersonRegistry) -> None:
     """First pass: every multi-word name in the article, with the roles stated for it."""
     for para in paras:
-        base = para.index * 1_000_000
-        for i, mention in para.names:
-            registry.register(mention, base + i, strong=mention.role is not None)
+        base = para.index * _STRIDE
+        for start, _, mention in para.names:
+            registry.register(mention, base + start, strong=True)
         for cue in para.cues:
             if cue.mention is not None and cue.mention.kind == "name":
                 registry.register(cue.mention, base + cue.index, strong=True)
 
 
+def _learn_gender(para: _Para, end: int, next_name: int, person: Person, registry: PersonRegistry) -> None:
+    """The first he/his or she/her after a name, before any other name, tells its gender."""
+    k = bisect_left(para.pronouns, end)
+    if k >= len(para.pronouns):
+        return
+    index = para.pronouns[k]
+    if index < next_name and para.tokens[index].sentence == para.tokens[end - 1].sentence:
+        registry.learn_gender(person, _GENDERED_PRONOUNS[bare(para.tokens[index].text)])
+
+
 def _resolve_cues(para: _Para, registry: PersonRegistry) -> None:
     """Second pass, in reading order: names seen, cue subjects resolved, speakers noted."""
-    base = para.index * 1_000_000
-    events: list[tuple[int, int, object]] = [(i, 0, m) for i, m in para.names]
-    events += [(c.index, 1, c) for c in para.cues]
-    events.sort(key=lambda e: (e[0], e[1]))
-    for index, _, item in events:
+    base = para.index * _STRIDE
+    events: list[tuple[int, int, int]] = []
+    for n, (start, _end, _mention) in enumerate(para.names):
+        events.append((start, 0, n))
+    for c, cue in enumerate(para.cues):
+        events.append((cue.index, 1, c))
+    events.sort()
+    for index, kind, item in events:
         pos = base + index
-        if isinstance(item, Mention):
-            person = registry.resolve(item, pos).person
+        if kind == 0:
+            start, end, mention = para.names[item]
+            person = registry.resolve(mention, pos).person
             if person is not None:
                 registry.see(person, pos)
+                nxt = para.names[item + 1][0] if item + 1 < len(para.names) else len(para.tokens)
+                _learn_gender(para, end, nxt, person, registry)
             continue
-        assert isinstance(item, _Cue)
-        if item.mention is None:
+        cue = para.cues[item]
+        if cue.mention is None:
             continue
-        item.resolution = registry.resolve(item.mention, pos)
-        if item.resolution.person is not None:
-            registry.spoke(item.resolution.person, pos)
+        cue.resolution = registry.resolve(cue.mention, pos)
+        if cue.resolution.person is not None:
+            registry.spoke(cue.resolution.person, pos)
 
 
 def _to_quote(para: _Para, qi: int, found: _Attribution, kind: QuoteKind) -> Quote:
@@ -916,11 +1110,12 @@ def _to_quote(para: _Para, qi: int, found: _Attribution, kind: QuoteKind) -> Quo
     role = person.role if person is not None else None
     if role is None and mention is not None:
         role = mention.role
+    shown = mention.text if mention is not None and mention.text else None
     return Quote(
         quote=para.text[span.start : span.end],
         kind=kind,
         speaker=person.name if person is not None else None,
-        speaker_mention=mention.text if mention is not None else None,
+        speaker_mention=shown,
         role=role,
         cue=found.cue,
         paragraph=para.index,
@@ -948,7 +1143,7 @@ def _attribute_body(paras: Sequence[_Para], registry: PersonRegistry) -> list[Qu
         previous = paras[para.index - 1] if para.index > 0 else None
         for qi in para.quote_tokens:
             span = para.spans[para.tokens[qi].quote]
-            pos = para.index * 1_000_000 + qi
+            pos = para.index * _STRIDE + qi
             if span.continues and previous is not None and previous.quote_tokens:
                 head = results.get((previous.index, previous.quote_tokens[-1]))
                 if head is not None and previous.spans[-1].open_end:
@@ -971,7 +1166,7 @@ def _headline_quotes(headline: str, registry: PersonRegistry) -> list[Quote]:
     spans, _ = _double_spans(headline, False)
     spans = sorted(spans + _single_spans(headline, spans), key=lambda s: s.outer_start)
     para = _build_para(-1, headline, spans, headline=True)
-    _find_cues(para, set())
+    _find_cues(para)
     for cue in para.cues:
         if cue.mention is not None:
             cue.resolution = registry.resolve(cue.mention, 10**15)
@@ -990,10 +1185,11 @@ def extract_quotes(paragraphs: Sequence[str], headline: str | None = None) -> li
     """
     all_spans = _paragraph_spans(paragraphs)
     paras = [_build_para(i, text, all_spans[i], False) for i, text in enumerate(paragraphs)]
-    common = _common_words(paras)
+    common = _common_words(paragraphs)
     for para in paras:
-        _find_cues(para, common)
-        _find_names(para, common)
+        para.common = common
+        _find_cues(para)
+        _find_names(para)
     registry = PersonRegistry()
     _register(paras, registry)
     for para in paras:
