@@ -53,9 +53,17 @@ def test_quotes_round_trip(crawl, crawled_session):
     rows = export(crawl.url, "quotes")
     stored = crawled_session.execute(select(models.Quote).order_by(models.Quote.id)).scalars().all()
     assert [int(r["quote_id"]) for r in rows] == [q.id for q in stored]
+    first_claim: dict[int, int] = {}
+    mentions = crawled_session.execute(
+        select(models.ClaimMention).order_by(models.ClaimMention.sentence_start.desc())
+    ).scalars()
+    for mention in mentions:
+        first_claim[mention.quote_id] = mention.claim_id
+    assert any(r["claim_id"] for r in rows)
     for row, quote in zip(rows, stored, strict=True):
         assert row["quote"] == cell(quote.text)
         assert row["kind"] == quote.kind
+        assert row["claim_id"] == str(first_claim.get(quote.id, ""))
         assert (row["speaker"] or None) == (
             crawled_session.get(models.Speaker, quote.speaker_id).name if quote.speaker_id else None
         )

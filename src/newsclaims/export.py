@@ -63,7 +63,9 @@ CLAIM_SUMMARY = _view(
 PARAGRAPHS = _view(
     "paragraphs", ("id", Integer), ("article_id", Integer), ("position", Integer), ("text", String)
 )
-CLAIM_MENTIONS = _view("claim_mentions", ("claim_id", Integer), ("quote_id", Integer))
+CLAIM_MENTIONS = _view(
+    "claim_mentions", ("claim_id", Integer), ("quote_id", Integer), ("sentence_start", Integer)
+)
 SPEAKERS = _view("speakers", ("id", Integer), ("name", String))
 SPEAKER_ROLES = _view("speaker_roles", ("speaker_id", Integer), ("role", String))
 
@@ -155,12 +157,16 @@ def _query(dataset: str, filters: Filters) -> Select[Any]:
         return query.order_by(p.c.article_id, p.c.position)
     if dataset == "quotes":
         q, m = QUOTE_DETAILS, CLAIM_MENTIONS
-        claim_ids = (
-            select(func.min(m.c.claim_id)).where(m.c.quote_id == q.c.quote_id).scalar_subquery()
+        first_claim = (
+            select(m.c.claim_id)
+            .where(m.c.quote_id == q.c.quote_id)
+            .order_by(m.c.sentence_start)
+            .limit(1)
+            .scalar_subquery()
         )
         query = select(
             q.c.quote_id, q.c.article_url, q.c.outlet, q.c.published, q.c.speaker, q.c.kind,
-            q.c.quote, claim_ids.label("claim_id"), q.c.speaker_mention, q.c.role, q.c.cue,
+            q.c.quote, first_claim.label("claim_id"), q.c.speaker_mention, q.c.role, q.c.cue,
             q.c.paragraph, q.c.start_offset, q.c.end_offset, q.c.inferred, q.c.article_title,
         ).where(*_article_filters(filters, q))  # fmt: skip
         if filters.speaker:

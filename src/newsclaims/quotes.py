@@ -34,6 +34,7 @@ from newsclaims.speakers import (
     is_possessive,
     is_role_noun,
     is_role_word,
+    lexicon,
     parse_mention,
 )
 from newsclaims.text import fold_quotes, normalize
@@ -110,9 +111,7 @@ def _double_spans(text: str, carried: bool) -> tuple[list[_Span], bool]:
         if ch not in _DOUBLE_MARKS:
             continue
         can_open, can_close = _flanks(text, i)
-        level = next(
-            (k for k in range(len(stack) - 1, -1, -1) if ch in _CLOSERS[stack[k][1]]), -1
-        )
+        level = next((k for k in range(len(stack) - 1, -1, -1) if ch in _CLOSERS[stack[k][1]]), -1)
         if level >= 0 and (can_close or not can_open or ch in "”»«" or level < len(stack) - 1):
             if level == 0:
                 spans.append(_inner(text, stack[0][0], i + 1, 1, 1))
@@ -125,9 +124,12 @@ def _double_spans(text: str, carried: bool) -> tuple[list[_Span], bool]:
             span = _inner(text, 0, i + 1, 0, 1)
             span.continues = True
             spans.append(span)
-        elif not stack and (ch not in "”»" or (can_open and not can_close)):
-            if can_open or not can_close:
-                stack.append((i, ch))
+        elif (
+            not stack
+            and (can_open or not can_close)
+            and (ch not in "”»" or (can_open and not can_close))
+        ):
+            stack.append((i, ch))
         virtual = False
     if stack:
         span = _inner(text, stack[0][0], len(text), 1, 0)
@@ -190,11 +192,11 @@ def _paragraph_spans(paragraphs: Sequence[str]) -> list[list[_Span]]:
 
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _TOKEN_RE = re.compile(r"\w[\w.'’\-]*|[^\w\s]")
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = lexicon(
     """
-    mr mrs ms dr gen lt col sgt capt maj adm sen rep gov prof rev st jr sr no vs
-    jan feb aug sept sep oct nov dec inc corp ltd co cmdr brig
-    """.split()
+    mr mrs ms dr gen lt col sgt capt maj adm sen rep gov prof rev st jr sr no vs jan
+    feb aug sept sep oct nov dec inc corp ltd co cmdr brig
+    """
 )
 _TERMINAL = ".!?…"
 
@@ -266,17 +268,102 @@ def _split_sentences(tokens: list[_Token]) -> list[int]:
 
 # --- cue verbs -----------------------------------------------------------------
 
-_REGULAR_CUES = """
-add insist stress note warn emphasize emphasise acknowledge claim argue explain
-concede tweet recall reiterate praise hail call describe declare state announce
-assert maintain suggest observe comment remark reply respond answer ask urge predict
-promise vow pledge confirm deny repeat mention complain boast caution contend counter
-retort testify report joke shout cry whisper proclaim affirm allege estimate conclude
-recount characterize characterise dismiss criticize criticise blast condemn lament
-accuse welcome laud applaud agree disagree elaborate clarify indicate inform assure
-reassure advise remind underline underscore highlight hint summarize summarise
-wonder question demand threaten label brand write
-""".split()
+_REGULAR_CUES = [
+    "add",
+    "insist",
+    "stress",
+    "note",
+    "warn",
+    "emphasize",
+    "emphasise",
+    "acknowledge",
+    "claim",
+    "argue",
+    "explain",
+    "concede",
+    "tweet",
+    "recall",
+    "reiterate",
+    "praise",
+    "hail",
+    "call",
+    "describe",
+    "declare",
+    "state",
+    "announce",
+    "assert",
+    "maintain",
+    "suggest",
+    "observe",
+    "comment",
+    "remark",
+    "reply",
+    "respond",
+    "answer",
+    "ask",
+    "urge",
+    "predict",
+    "promise",
+    "vow",
+    "pledge",
+    "confirm",
+    "deny",
+    "repeat",
+    "mention",
+    "complain",
+    "boast",
+    "caution",
+    "contend",
+    "counter",
+    "retort",
+    "testify",
+    "report",
+    "joke",
+    "shout",
+    "cry",
+    "whisper",
+    "proclaim",
+    "affirm",
+    "allege",
+    "estimate",
+    "conclude",
+    "recount",
+    "characterize",
+    "characterise",
+    "dismiss",
+    "criticize",
+    "criticise",
+    "blast",
+    "condemn",
+    "lament",
+    "accuse",
+    "welcome",
+    "laud",
+    "applaud",
+    "agree",
+    "disagree",
+    "elaborate",
+    "clarify",
+    "indicate",
+    "inform",
+    "assure",
+    "reassure",
+    "advise",
+    "remind",
+    "underline",
+    "underscore",
+    "highlight",
+    "hint",
+    "summarize",
+    "summarise",
+    "wonder",
+    "question",
+    "demand",
+    "threaten",
+    "label",
+    "brand",
+    "write",
+]
 _IRREGULAR_CUES = {
     "say": ("say", "says", "said", "saying"),
     "tell": ("tell", "tells", "told", "telling"),
@@ -288,24 +375,29 @@ _IRREGULAR_CUES = {
     "label": ("labels", "labeled", "labelled", "labeling", "labelling"),
     "point": ("pointed",),
 }
-_BASE_CUES_KEPT = frozenset("say tell add insist warn argue explain admit concede confirm deny".split())
-_NOUN_LIKE_FORMS = frozenset(
+_BASE_CUES_KEPT = lexicon(
+    """
+    say tell add insist warn argue explain admit concede confirm deny
+    """
+)
+_NOUN_LIKE_FORMS = lexicon(
     """
     notes claims calls reports comments answers remarks states questions demands
     promises pledges tweets estimates counters cries jokes hints welcomes blasts
     vows mentions highlights labels brands warning
-    """.split()
+    """
 )
 _SOURCE_CUES = frozenset({"report", "according"})
 # Cues that may precede their subject (`"…," said Kerry`); `told` never does.
-_INVERTIBLE = frozenset(
+_INVERTIBLE = lexicon(
     """
     say add write note insist explain reply respond answer ask tweet declare recall
     warn admit concede stress argue claim observe remark quip joke counter retort
-    emphasize emphasise acknowledge reiterate suggest comment conclude predict assert
-    maintain contend point complain boast caution whisper shout cry affirm allege
-    estimate wonder summarize summarise elaborate clarify recount testify report
-    """.split()
+    emphasize emphasise acknowledge reiterate suggest comment conclude predict
+    assert maintain contend point complain boast caution whisper shout cry affirm
+    allege estimate wonder summarize summarise elaborate clarify recount testify
+    report
+    """
 )
 
 
@@ -335,31 +427,31 @@ def _cue_lexicon() -> dict[str, str]:
 
 
 _CUES = _cue_lexicon()
-_SUBJECT_SKIP = frozenset(
+_SUBJECT_SKIP = lexicon(
     """
     also has had have did does do would will could should may might must was were is
-    are be been then later earlier again repeatedly reportedly once previously recently
-    further flatly firmly simply publicly privately strongly quickly immediately
-    separately similarly not never already often always quoted as just since himself
-    herself angrily bluntly openly late yesterday today on
-    """.split()
+    are be been then later earlier again repeatedly reportedly once previously
+    recently further flatly firmly simply publicly privately strongly quickly
+    immediately separately similarly not never already often always quoted as just
+    since himself herself angrily bluntly openly late yesterday today on
+    """
 )
-_CLAUSE_OPENERS = frozenset(
+_CLAUSE_OPENERS = lexicon(
     """
     in at on after before during as while when back speaking asked meanwhile however
     earlier later despite following since although though if because with without
     under for from by amid like unlike according addressing responding referring
     writing talking meeting but and yet so still then now instead rather also
-    """.split()
+    """
 )
-_RELATIVES = frozenset("who which whose whom where that when".split())
-_TITLE_INTRO = frozenset(
+_RELATIVES = lexicon("who which whose whom where that when")
+_TITLE_INTRO = lexicon(
     """
     titled entitled dubbed nicknamed named so-called term phrase word words slogan
     hashtag motto headline banner book film movie song album novel documentary show
     series programme program play poem article essay column magazine newspaper
     operation campaign codenamed code-named chant chanting chanted sign signs
-    """.split()
+    """
 )
 _CONJUNCTIONS = frozenset({"but", "and", "yet", "so"})
 _POSTMODIFIER_PREPS = frozenset({"of", "at", "from", "in"})
@@ -368,12 +460,12 @@ _SIGN_VERBS = frozenset({"read", "reads", "reading"})
 _FUNCTION_WORDS = (
     NON_NAME_WORDS
     | frozenset(_CUES)
-    | frozenset(
+    | lexicon(
         """
-        is are was were be been being has have had do does did will would can could
-        shall should may might must not no very more most less than who whom whose
-        what which that
-        """.split()
+        is are was were be been being has have had do does did will would can
+        could shall should may might must not no very more most less than who
+        whom whose what which that
+        """
     )
 )
 _WINDOW = 60
@@ -456,10 +548,10 @@ def _np_ok(para: _Para, i: int) -> bool:
     token = para.tokens[i]
     if not token.word or bare(token.text) in DETERMINERS:
         return False
-    if _lowered(para, i) or token.text[:1].islower():
-        if bare(token.text) in NAME_PARTICLES or is_np_word(token.text) and token.text[0].isupper():
-            return not _lowered(para, i) or _leads_to_role(para, i)
-        return _leads_to_role(para, i) or is_np_word(token.text)
+    if _lowered(para, i):
+        return _leads_to_role(para, i)
+    if token.text[:1].islower():
+        return is_np_word(token.text) or _leads_to_role(para, i)
     return is_np_word(token.text)
 
 
@@ -489,8 +581,10 @@ def _nickname_at(para: _Para, k: int) -> bool:
     if k + 1 >= len(tokens) or tokens[k].quote < 0 or not tokens[k + 1].word:
         return False
     words = tokens[k].text.split()
-    return 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) and (
-        is_name_word(tokens[k + 1].text)
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and (is_name_word(tokens[k + 1].text))
     )
 
 
@@ -505,13 +599,12 @@ def _read_forward(para: _Para, start: int) -> _NP | None:
     while k < len(tokens) and k - start < _NP_MAX:
         token = tokens[k]
         low = bare(token.text) if token.word else ""
-        if _np_ok(para, k):
-            k += 1
-        elif low in CONNECTORS and k > start and is_role_word(tokens[k - 1].text):
-            k += 1
-        elif low == "the" and k > start and bare(tokens[k - 1].text) in CONNECTORS:
-            k += 1
-        elif k > start and tokens[k - 1].word and _nickname_at(para, k):
+        if (
+            _np_ok(para, k)
+            or (low in CONNECTORS and k > start and is_role_word(tokens[k - 1].text))
+            or (low == "the" and k > start and bare(tokens[k - 1].text) in CONNECTORS)
+            or (k > start and tokens[k - 1].word and _nickname_at(para, k))
+        ):
             k += 1
         else:
             break
@@ -529,9 +622,9 @@ def _read_backward(para: _Para, end: int, floor: int) -> _NP | None:
     while k >= floor and end - k < _NP_MAX:
         token = tokens[k]
         low = bare(token.text) if token.word else ""
-        if token.word and _np_ok(para, k):
-            k -= 1
-        elif low in CONNECTORS and k < end and k > floor and is_role_word(tokens[k - 1].text):
+        if (token.word and _np_ok(para, k)) or (
+            low in CONNECTORS and k < end and k > floor and is_role_word(tokens[k - 1].text)
+        ):
             k -= 1
         elif low in DETERMINERS and k < end:
             k -= 1
@@ -569,25 +662,17 @@ def _head_of_postmodified(para: _Para, np: _NP, floor: int) -> _NP:
     """`Professor Hannah Weiss of the University of Cape Town said`: the person, not the place."""
     current = np
     for _ in range(3):
-        if current.mention.kind == "role" or current.mention.kind == "pronoun":
-            return current
+        mention = current.mention
+        if mention.kind in ("role", "pronoun") or mention.role or mention.title:
+            break
         before = current.start - 1
         if before <= floor or bare(para.tokens[before].text) not in _POSTMODIFIER_PREPS:
             break
         earlier = _read_backward(para, before - 1, floor)
         if earlier is None:
             break
-        if earlier.mention.kind in ("name", "role") and earlier.mention.kind != "other":
-            current = earlier
-            if current.mention.kind == "name" and _register_worthy(current.mention):
-                return current
-        else:
-            current = earlier
+        current = earlier
     return current if _is_personal(current) else np
-
-
-def _register_worthy(mention: Mention) -> bool:
-    return mention.name is not None and (mention.role is not None or mention.title is not None)
 
 
 def _segment_subject(para: _Para, floor: int, cue: int) -> tuple[Mention | None, int]:
@@ -662,20 +747,49 @@ def _cue_subject(para: _Para, ci: int) -> tuple[Mention | None, int]:
             return _segment_subject(para, floor, j)
         np = _read_backward(para, j, floor)
         if np is None:
-            return Mention("other", ""), j
+            return _plain_subject(para, j, floor)
         np = _head_of_postmodified(para, np, floor)
         return np.mention, np.start
-    base = _CUES.get(tokens[ci].text.casefold())
-    if base in _INVERTIBLE and ci + 1 < len(tokens) and tokens[ci + 1].word:
-        np = _read_forward(para, ci + 1)
-        if np is not None and _is_personal(np):
-            np = _with_apposed_name(para, np)
-            return np.mention, ci + 1
-        if np is not None:
-            return Mention("other", ""), ci + 1
+    after_quote = j < floor or tokens[j].quote >= 0 or (j > 0 and tokens[j - 1].quote >= 0)
+    if after_quote:
+        inverted = _inverted_subject(para, ci)
+        if inverted[0] is not None:
+            return inverted
     if j < floor or _is_comma_like(tokens[j]) or tokens[j].text == ":":
-        return _segment_subject(para, floor, ci)
-    return None, -1
+        subject = _segment_subject(para, floor, ci)
+        if subject[0] is not None:
+            return subject
+    return _inverted_subject(para, ci)
+
+
+def _inverted_subject(para: _Para, ci: int) -> tuple[Mention | None, int]:
+    """`"…," said Kerry`: the subject follows a cue that allows inversion."""
+    tokens = para.tokens
+    if _CUES.get(tokens[ci].text.casefold()) not in _INVERTIBLE or ci + 1 >= len(tokens):
+        return None, -1
+    np = _read_forward(para, ci + 1) if tokens[ci + 1].word else None
+    if np is None:
+        return None, -1
+    if _is_personal(np):
+        return _with_apposed_name(para, np).mention, ci + 1
+    return Mention("other", np.mention.text), ci + 1
+
+
+def _plain_subject(para: _Para, j: int, floor: int) -> tuple[Mention, int]:
+    """`the mayor's office said`, `one fan said`: a subject that names nobody."""
+    tokens = para.tokens
+    if bare(tokens[j].text) in _FUNCTION_WORDS:
+        return Mention("other", ""), j
+    k = j
+    while k > floor and j - k < 4 and tokens[k - 1].word:
+        previous = bare(tokens[k - 1].text)
+        if previous in _FUNCTION_WORDS and previous not in DETERMINERS:
+            break
+        k -= 1
+        if previous in DETERMINERS:
+            break
+    text = para.text[tokens[k].start : tokens[j].end]
+    return Mention("other", text), k
 
 
 # --- reading one paragraph -------------------------------------------------------
@@ -731,16 +845,20 @@ def _appositive_role(para: _Para, after: int) -> str | None:
     k = after + 1
     words: list[_Token] = []
     while k < len(tokens) and tokens[k].word and len(words) <= _NP_MAX:
+        if words and bare(tokens[k].text) in _RELATIVES:
+            break
         words.append(tokens[k])
         k += 1
     if not words or len(words) > _NP_MAX:
         return None
-    closed = k >= len(tokens) or tokens[k].text in ",.;"
+    closed = k >= len(tokens) or tokens[k].text in ",.;" or bare(tokens[k].text) in _RELATIVES
     first = bare(words[0].text)
     if not closed or first in _RELATIVES or first in PRONOUN_GENDER:
         return None
-    if first not in {"the", "a", "an"} and is_capitalised(words[0].text) and not is_role_word(
-        words[0].text
+    if (
+        first not in {"the", "a", "an"}
+        and is_capitalised(words[0].text)
+        and not is_role_word(words[0].text)
     ):
         return None
     if not any(is_role_noun(w.text) for w in words):
@@ -753,9 +871,8 @@ def _role_before(para: _Para, start: int) -> str | None:
     if start < 2 or para.tokens[start - 1].text != ",":
         return None
     np = _read_backward(para, start - 2, _sentence_start(para, start - 2))
-    if np is None or np.mention.kind != "role" or np.start != _sentence_start(para, np.start):
-        if np is None or np.mention.kind != "role":
-            return None
+    if np is None or np.mention.kind != "role":
+        return None
     return np.mention.role
 
 
@@ -811,8 +928,12 @@ def _from_cue(cue: _Cue, how: str) -> _Attribution:
     return _Attribution(person, cue.mention, cue.text, inferred and person is not None, how)
 
 
+def _is_personal_mention(mention: Mention | None) -> bool:
+    return mention is not None and mention.kind in ("name", "role", "pronoun")
+
+
 def _is_person_cue(cue: _Cue) -> bool:
-    return cue.mention is not None and cue.mention.kind in ("name", "role", "pronoun")
+    return _is_personal_mention(cue.mention)
 
 
 def _is_source_only(cue: _Cue) -> bool:
@@ -862,9 +983,9 @@ def _after_quote(para: _Para, qi: int) -> _Attribution | None:
     if cue is None or _is_source_only(cue):
         return None
     closed_by_stop = para.tokens[qi].text.rstrip()[-1:] == "."
-    if closed_by_stop and para.tokens[k].sentence != para.tokens[qi].sentence:
-        if not _short_tail(para, cue):
-            return None
+    next_sentence = para.tokens[k].sentence != para.tokens[qi].sentence
+    if closed_by_stop and next_sentence and not _short_tail(para, cue):
+        return None
     return _from_cue(cue, "after")
 
 
@@ -906,13 +1027,19 @@ def _sign_text(para: _Para, qi: int) -> _Attribution | None:
 
 def _explicit(para: _Para, qi: int, registry: PersonRegistry, pos: int) -> _Attribution | None:
     """Attribution from the quote's own sentence, in order of reliability."""
-    found = _sign_text(para, qi) or _after_quote(para, qi)
-    if found is not None:
-        return found
+    sign = _sign_text(para, qi)
+    if sign is not None:
+        return sign
+    adjacent = _after_quote(para, qi)
+    named = adjacent is not None and _is_personal_mention(adjacent.mention)
+    if adjacent is not None and (named or _sentence_initial(para, qi)):
+        return adjacent
     before, after = _sentence_cues(para, qi)
     for cue in before:
-        if not _is_source_only(cue):
+        if not _is_source_only(cue) and (adjacent is None or _is_person_cue(cue)):
             return _from_cue(cue, "before")
+    if adjacent is not None:
+        return adjacent
     for cue in after:
         if _is_person_cue(cue):
             return _from_cue(cue, "sentence")
@@ -948,10 +1075,9 @@ def _continued(
     earlier_cue = next(
         (cue for cue in reversed(para.cues[max(0, c - 4) : c]) if _is_person_cue(cue)), None
     )
-    if earlier_cue is not None and earlier_cue.index > earlier_quote:
-        if earlier_cue.resolution is not None and earlier_cue.resolution.person is not None:
-            person = earlier_cue.resolution.person
-            return _Attribution(person, earlier_cue.mention, None, True, "continued")
+    person = earlier_cue.resolution.person if earlier_cue and earlier_cue.resolution else None
+    if earlier_cue is not None and person is not None and earlier_cue.index > earlier_quote:
+        return _Attribution(person, earlier_cue.mention, None, True, "continued")
     found = results.get((para.index, earlier_quote))
     if found is not None and found.how != "none":
         return _Attribution(found.person, found.mention, None, True, "continued")
@@ -1066,7 +1192,9 @@ def _register(paras: Sequence[_Para], registry: PersonRegistry) -> None:
                 registry.register(cue.mention, base + cue.index, strong=True)
 
 
-def _learn_gender(para: _Para, end: int, next_name: int, person: Person, registry: PersonRegistry) -> None:
+def _learn_gender(
+    para: _Para, end: int, next_name: int, person: Person, registry: PersonRegistry
+) -> None:
     """The first he/his or she/her after a name, before any other name, tells its gender."""
     k = bisect_left(para.pronouns, end)
     if k >= len(para.pronouns):
@@ -1153,7 +1281,7 @@ def _attribute_body(paras: Sequence[_Para], registry: PersonRegistry) -> list[Qu
             tail_para, tail_qi = _group_tail(paras, para.index, qi)
             found = _after_quote(tail_para, tail_qi) if tail_para is not para else None
             found = found or _explicit(para, qi, registry, pos)
-            if found is None and _sentence_initial(para, qi):
+            if found is None and _sentence_initial(para, qi) and _ends_its_sentence(para, qi):
                 found = _continued(para, qi, previous, results)
             found = found or _Attribution(None, None, None, False, "none")
             results[(para.index, qi)] = found

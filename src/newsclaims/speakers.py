@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -20,70 +21,83 @@ from newsclaims.text import fold_quotes
 MentionKind = Literal["name", "role", "pronoun", "other"]
 Gender = Literal["m", "f"]
 
+
+# Word classification is pure and words repeat, so look-ups are memoised (bounded).
+_WORD_CACHE = 1 << 16
+
+
+def lexicon(text: str) -> frozenset[str]:
+    """A lexicon written as whitespace-separated words, so long lists stay readable."""
+    return frozenset(text.split())
+
+
 # Nouns that make a phrase a job or office ("the spokesman", "Foreign Minister").
-ROLE_HEADS = frozenset(
+ROLE_HEADS = lexicon(
     """
     secretary minister president vice-president premier chancellor spokesman
     spokeswoman spokesperson ambassador envoy emissary consul diplomat general
     admiral commander chief head director director-general chairman chairwoman chair
-    chairperson senator sen congressman congresswoman lawmaker legislator mp governor
-    gov mayor king queen prince princess emir amir sheikh sultan leader official
-    officer adviser advisor aide counselor counsellor undersecretary under-secretary
-    secretary-general attorney lawyer judge justice prosecutor colonel col lieutenant
-    lt captain capt major maj sergeant sgt brigadier marshal commandant pope cardinal
-    bishop archbishop imam ayatollah cleric mufti rabbi pastor priest reverend rev
-    professor prof analyst expert researcher scholar fellow economist strategist
-    historian scientist author co-author journalist correspondent reporter editor
-    columnist commentator ceo cfo founder co-founder executive manager coach activist
-    campaigner negotiator mediator inspector commissioner superintendent sheriff
-    dictator ruler monarch worker representative rep delegate coordinator member
-    candidate nominee president-elect deputy physician doctor surgeon nurse teacher
-    student resident witness survivor militant speaker treasurer frontman singer
-    songwriter guitarist drummer musician artist actor actress producer striker
-    goalkeeper keeper midfielder defender forward winger player captain champion
-    athlete runner sprinter cyclist swimmer boxer driver pilot farmer protester
-    organiser organizer investigator biologist epidemiologist virologist lecturer
-    partner investor trader banker owner landlord tenant voter pollster councillor
-    councilor commissioner agent detective firefighter paramedic soldier veteran
-    holder pacemaker referee umpire manager chef entrepreneur designer architect
-    engineer consultant adviser auditor accountant regulator governor-general
-    """.split()
+    chairperson senator sen congressman congresswoman lawmaker legislator mp
+    governor gov mayor king queen prince princess emir amir sheikh sultan leader
+    official officer adviser advisor aide counselor counsellor undersecretary
+    under-secretary secretary-general attorney lawyer judge justice prosecutor
+    colonel col lieutenant lt captain capt major maj sergeant sgt brigadier marshal
+    commandant pope cardinal bishop archbishop imam ayatollah cleric mufti rabbi
+    pastor priest reverend rev professor prof analyst expert researcher scholar
+    fellow economist strategist historian scientist author co-author journalist
+    correspondent reporter editor columnist commentator ceo cfo founder co-founder
+    executive manager coach activist campaigner negotiator mediator inspector
+    commissioner superintendent sheriff dictator ruler monarch worker representative
+    rep delegate coordinator member candidate nominee president-elect deputy
+    physician doctor surgeon nurse teacher student resident witness survivor
+    militant speaker treasurer frontman singer songwriter guitarist drummer musician
+    artist actor actress producer striker goalkeeper keeper midfielder defender
+    forward winger player captain champion athlete runner sprinter cyclist swimmer
+    boxer driver pilot farmer protester organiser organizer investigator biologist
+    epidemiologist virologist lecturer partner investor trader banker owner landlord
+    tenant voter pollster councillor councilor commissioner agent detective
+    firefighter paramedic soldier veteran holder pacemaker referee umpire manager
+    chef entrepreneur designer architect engineer consultant adviser auditor
+    accountant regulator governor-general
+    """
 )
 # Role nouns written before a name as a title (`Justice Helen Marsh`); other role
 # nouns (`Holder`, `Singer`, `Driver`) are common surnames when capitalised.
-TITLE_HEADS = frozenset(
+TITLE_HEADS = lexicon(
     """
     secretary minister president vice-president premier chancellor spokesman
-    spokeswoman spokesperson ambassador envoy general admiral commander chief director
-    chairman chairwoman chair senator congressman congresswoman governor mayor king
-    queen prince princess emir sheikh sultan judge justice prosecutor attorney colonel
-    lieutenant captain major sergeant brigadier marshal pope cardinal bishop
-    archbishop imam ayatollah cleric rabbi pastor reverend professor doctor speaker
-    treasurer coach manager striker goalkeeper deputy co-author author official
-    """.split()
+    spokeswoman spokesperson ambassador envoy general admiral commander chief
+    director chairman chairwoman chair senator congressman congresswoman governor
+    mayor king queen prince princess emir sheikh sultan judge justice prosecutor
+    attorney colonel lieutenant captain major sergeant brigadier marshal pope
+    cardinal bishop archbishop imam ayatollah cleric rabbi pastor reverend professor
+    doctor speaker treasurer coach manager striker goalkeeper deputy co-author
+    author official
+    """
 )
 _AGENTIVE = ("er", "or", "ist", "man", "woman", "ian", "ant", "ent", "eer", "ee", "ive")
-_NOT_AGENTIVE = frozenset(
+_NOT_AGENTIVE = lexicon(
     """
     other another under over after never ever whether either neither rather together
     later latter former water winter summer number order border paper letter matter
-    power center centre corner member river dinner answer error minor major floor door
-    motor factor sector mirror honor honour labor labour favor favour color colour
-    behavior behaviour sponsor interior exterior superior inferior junior senior
-    percent event comment moment statement agreement government parliament department
-    president accident incident element argument content extent intent management
-    payment treatment settlement environment investment development equipment
-    document instrument segment fragment basement apartment tournament excitement
-    parent client patient recent current different silent urgent innocent evident
-    frequent present absent urgent relevant significant important elegant giant plant
-    want distant constant instant relevant pleasant restaurant tenant peasant native
-    massive active passive objective alternative initiative incentive offensive
-    defensive extensive expensive executive detective relative narrative motive
-    committee guarantee coffee fee refugee employee
-    """.split()
+    power center centre corner member river dinner answer error minor major floor
+    door motor factor sector mirror honor honour labor labour favor favour color
+    colour behavior behaviour sponsor interior exterior superior inferior junior
+    senior percent event comment moment statement agreement government parliament
+    department president accident incident element argument content extent intent
+    management payment treatment settlement environment investment development
+    equipment document instrument segment fragment basement apartment tournament
+    excitement parent client patient recent current different silent urgent innocent
+    evident frequent present absent urgent relevant significant important elegant
+    giant plant want distant constant instant relevant pleasant restaurant tenant
+    peasant native massive active passive objective alternative initiative incentive
+    offensive defensive extensive expensive executive detective relative narrative
+    motive committee guarantee coffee fee refugee employee
+    """
 )
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_role_noun(word: str) -> bool:
     """A job noun: from the list, or a lower-case agent noun (`frontman`, `songwriter`)."""
     low = bare(word)
@@ -99,25 +113,25 @@ def is_role_noun(word: str) -> bool:
 
 
 # Words that qualify a role head inside a role phrase ("Secretary of State").
-ROLE_MODIFIERS = frozenset(
+ROLE_MODIFIERS = lexicon(
     """
-    state foreign defense defence interior finance treasury justice health
-    homeland security national intelligence military army navy naval air force
-    affairs staff deputy assistant acting interim former top senior junior chief
-    prime vice first special joint chiefs general press media aid
-    human rights executive principal high deputy-chief regional local
-    """.split()
+    state foreign defense defence interior finance treasury justice health homeland
+    security national intelligence military army navy naval air force affairs staff
+    deputy assistant acting interim former top senior junior chief prime vice first
+    special joint chiefs general press media aid human rights executive principal
+    high deputy-chief regional local
+    """
 )
 # Ranks and honorifics: titles kept apart from both the name and the role.
-RANK_TITLES = frozenset(
+RANK_TITLES = lexicon(
     """
-    rear vice admiral adm general gen lieutenant lt colonel col major maj captain capt
-    sergeant sgt brigadier brig marshal commander cmdr corporal cpl private pvt
+    rear vice admiral adm general gen lieutenant lt colonel col major maj captain
+    capt sergeant sgt brigadier brig marshal commander cmdr corporal cpl private pvt
     mr mrs ms miss dr prof sir dame lord lady sen rep gov rev hon
-    """.split()
+    """
 )
 # Titles that say how to address someone rather than what they do.
-HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady rev hon".split())
+HONORIFICS = lexicon("mr mrs ms miss dr prof sir dame lord lady rev hon")
 HONORIFIC_GENDER: dict[str, Gender] = {
     "mr": "m",
     "sir": "m",
@@ -140,37 +154,37 @@ ROLE_GENDER: dict[str, Gender] = {
     "queen": "f",
     "princess": "f",
 }
-NAME_PARTICLES = frozenset(
+NAME_PARTICLES = lexicon(
     """
     al al- el el- bin ibn bint abu abd abdul van von der den de del della di da du
     dos das le la st ter ten mac
-    """.split()
+    """
 )
-NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+NAME_SUFFIXES = lexicon("jr jr. sr sr. ii iii iv")
 PRONOUN_GENDER: dict[str, Gender] = {"he": "m", "she": "f"}
-OTHER_PRONOUNS = frozenset("i we you they it who which that this these those one".split())
-DETERMINERS = frozenset("the a an his her its their our my your one".split())
-CONNECTORS = frozenset("of to for".split())
+OTHER_PRONOUNS = lexicon("i we you they it who which that this these those one")
+DETERMINERS = lexicon("the a an his her its their our my your one")
+CONNECTORS = lexicon("of to for")
 
 # Capitalised words that are never part of a person's name.
-NON_NAME_WORDS = frozenset(
+NON_NAME_WORDS = lexicon(
     """
     the a an in on at by of to for from with without after before during since while
     when where why how what which who whom whose that this these those there here it
     its they them their we our you your i he she his her him as if although though
     because however meanwhile moreover also still now then today tonight yesterday
-    tomorrow earlier later last next first second third asked speaking according back
-    such some many most all both each every no not only even just and but or nor so
-    yet said says told added than further instead rather indeed thus therefore
-    despite following amid among between under over about against into through
-    monday tuesday wednesday thursday friday saturday sunday january february march
-    april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec gmt utc am pm breaking update updated photo
-    video read more tags comments share listen live related
-    """.split()
+    tomorrow earlier later last next first second third asked speaking according
+    back such some many most all both each every no not only even just and but or
+    nor so yet said says told added than further instead rather indeed thus
+    therefore despite following amid among between under over about against into
+    through monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec gmt utc am pm breaking update
+    updated photo video read more tags comments share listen live related
+    """
 )
 # Words that mark a capitalised phrase as an organisation, place or group.
-ORG_WORDS = frozenset(
+ORG_WORDS = lexicon(
     """
     house department ministry office agency council committee commission court
     parliament congress senate assembly government administration army navy forces
@@ -185,13 +199,13 @@ ORG_WORDS = frozenset(
     bridge palace hall tower church mosque cathedral island islands peninsula desert
     east west north south middle central northern southern eastern western islamic
     democratic national international global united european federal royal supreme
-    affairs pentagon kremlin capitol white daesh isis isil nato reuters afp ap bbc cnn
-    cbs nbc abc fox sputnik tass xinhua al-jazeera aljazeera jazeera guardian
+    affairs pentagon kremlin capitol white daesh isis isil nato reuters afp ap bbc
+    cnn cbs nbc abc fox sputnik tass xinhua al-jazeera aljazeera jazeera guardian
     telegraph economist bloomberg website twitter facebook youtube ministry
-    """.split()
+    """
 )
 # Countries, demonyms, cities and groups that head news copy but name no person.
-PLACE_WORDS = frozenset(
+PLACE_WORDS = lexicon(
     """
     u.s us usa u.s.a america american americans iraq iraqi iraqis syria syrian
     syrians iran iranian iranians russia russian russians britain british uk u.k
@@ -210,50 +224,52 @@ PLACE_WORDS = frozenset(
     jerusalem beirut riyadh doha kiev kyiv geneva vienna york mosul tikrit raqqa
     aleppo homs kirkuk kobani sinjar haditha diyala gaza africa african asia asian
     peshmerga hezbollah hamas taliban nusra
-    """.split()
+    """
 )
-MALE_NAMES = frozenset(
+MALE_NAMES = lexicon(
     """
     john james robert michael william david richard joseph thomas charles daniel
     matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
-    edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan stephen
-    larry justin scott brandon benjamin samuel frank gregory greg raymond alexander
-    patrick jack dennis jerry tyler aaron henry peter adam nathan barack vladimir
-    sergei sergey bashar mohammed muhammad mohammad ahmed ahmad ali hassan hussein
-    haider ibrahim abdullah omar khalid mahmoud recep emmanuel francois boris angelo
-    massoud riad ashton chuck lloyd martin marcus tom tomas tomás kwame lucas stefan
-    ben rui ian owen rupert declan gordon hamish paolo jesse alan dale luis carlos
-    jose juan pedro miguel diego pablo javier antonio marco luca giovanni giuseppe
-    pierre jean jacques louis hans klaus jurgen jürgen lars erik sven olaf joost
-    jan piotr pawel ivan dmitry alexei mikhail yuri oleg igor kofi kwesi chinedu
-    emeka tunde oluwaseun joseph samuel kiprono eliud haile abebe yusuf mustafa
-    tariq bilal hamza karim rashid salman faisal kenji hiroshi takeshi wei jun chen
-    raj rahul arjun vikram sanjay amit ravi anil suresh rajesh keith craig neil
-    simon graham colin stuart alistair callum rory liam sean conor ciaran brendan
-    terry tony bill bob jim joe mike steve dave chris matt nick rob tim andy phil
-    """.split()
+    edward ronald timothy jason jeffrey ryan jacob gary nicholas eric jonathan
+    stephen larry justin scott brandon benjamin samuel frank gregory greg raymond
+    alexander patrick jack dennis jerry tyler aaron henry peter adam nathan barack
+    vladimir sergei sergey bashar mohammed muhammad mohammad ahmed ahmad ali hassan
+    hussein haider ibrahim abdullah omar khalid mahmoud recep emmanuel francois
+    boris angelo massoud riad ashton chuck lloyd martin marcus tom tomas tomás kwame
+    lucas stefan ben rui ian owen rupert declan gordon hamish paolo jesse alan dale
+    luis carlos jose juan pedro miguel diego pablo javier antonio marco luca
+    giovanni giuseppe pierre jean jacques louis hans klaus jurgen jürgen lars erik
+    sven olaf joost jan piotr pawel ivan dmitry alexei mikhail yuri oleg igor kofi
+    kwesi chinedu emeka tunde oluwaseun joseph samuel kiprono eliud haile abebe
+    yusuf mustafa tariq bilal hamza karim rashid salman faisal kenji hiroshi takeshi
+    wei jun chen raj rahul arjun vikram sanjay amit ravi anil suresh rajesh keith
+    craig neil simon graham colin stuart alistair callum rory liam sean conor ciaran
+    brendan terry tony bill bob jim joe mike steve dave chris matt nick rob tim andy
+    phil
+    """
 )
-FEMALE_NAMES = frozenset(
+FEMALE_NAMES = lexicon(
     """
     mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy
     lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol
     amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen amy
-    shirley angela helen anna brenda pamela nicole samantha katherine christine
-    emma catherine hillary theresa federica marie sophie fatima aisha maria ursula
-    kamala nikki condoleezza madeleine jen victoria eleanor priya natalie fiona
-    meera ruth anita hannah grace selam elin camille claire karin ramona dana
-    denise gloria joanna alison alicia lucia lucía ingrid astrid sigrid annika
-    greta heidi julia giulia francesca chiara elena sofia isabel isabella carmen
-    pilar rosa ana beatriz gabriela valentina camila daniela mariana fernanda ines
-    chloe charlotte olivia ava mia amelia isla ella lucy ellie jane anne ann annie
-    kate katie rachel rebekah leah naomi esther miriam yasmin layla leila nadia
-    amina zainab halima ngozi chiamaka wanjiru wairimu akosua abena ama efua
-    mei ling yuki keiko sakura aiko sunita lakshmi anjali pooja deepa kavita
-    olga irina natasha svetlana tatiana ludmila agnieszka katarzyna magdalena
-    """.split()
+    shirley angela helen anna brenda pamela nicole samantha katherine christine emma
+    catherine hillary theresa federica marie sophie fatima aisha maria ursula kamala
+    nikki condoleezza madeleine jen victoria eleanor priya natalie fiona meera ruth
+    anita hannah grace selam elin camille claire karin ramona dana denise gloria
+    joanna alison alicia lucia lucía ingrid astrid sigrid annika greta heidi julia
+    giulia francesca chiara elena sofia isabel isabella carmen pilar rosa ana
+    beatriz gabriela valentina camila daniela mariana fernanda ines chloe charlotte
+    olivia ava mia amelia isla ella lucy ellie jane anne ann annie kate katie rachel
+    rebekah leah naomi esther miriam yasmin layla leila nadia amina zainab halima
+    ngozi chiamaka wanjiru wairimu akosua abena ama efua mei ling yuki keiko sakura
+    aiko sunita lakshmi anjali pooja deepa kavita olga irina natasha svetlana
+    tatiana ludmila agnieszka katarzyna magdalena
+    """
 )
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def bare(word: str) -> str:
     """Lower-case a token and drop a possessive and outer dots, for lexicon look-ups."""
     low = fold_quotes(word).casefold()
@@ -266,6 +282,7 @@ def is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_role_word(word: str) -> bool:
     low = bare(word)
     return low in ROLE_HEADS or low in ROLE_MODIFIERS
@@ -287,6 +304,7 @@ def _particle_joined(word: str) -> bool:
     return bool(dash) and head.casefold() + "-" in NAME_PARTICLES and rest[:1].isupper()
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_name_word(word: str) -> bool:
     """A token that can belong to a person's name: capitalised, not a known non-name."""
     if not word or not word[0].isalpha():
@@ -301,6 +319,7 @@ def is_name_word(word: str) -> bool:
     return low not in NON_NAME_WORDS
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_np_word(word: str) -> bool:
     """A token that may sit inside a speaker noun phrase (name, role, rank, place)."""
     low = bare(word)
@@ -378,9 +397,9 @@ def _origin(words: Sequence[str]) -> str | None:
     """`Ethiopia's`, `Kenyan`, `the Italian`: where a person is from, as written."""
     for word in words:
         low = bare(word)
-        if is_capitalised(word) and (low in PLACE_WORDS or low.endswith(DEMONYM_ENDINGS)):
-            if low not in ORG_WORDS and low not in ROLE_HEADS:
-                return low
+        place = low in PLACE_WORDS or low.endswith(DEMONYM_ENDINGS)
+        if is_capitalised(word) and place and low not in ORG_WORDS and low not in ROLE_HEADS:
+            return low
     return None
 
 
@@ -411,6 +430,8 @@ def parse_mention(words: Sequence[str], lowered_first: bool = False) -> Mention 
     if not body:
         return Mention("other", text)
     name_start = _split_name(body)
+    if 0 < name_start < len(body) and bare(body[name_start - 1]) in CONNECTORS:
+        name_start = len(body)
     name_words = body[name_start:]
     head = body[:name_start]
     title_start = len(head)

@@ -1,0 +1,133 @@
+"""Throughput and linear growth of the quote extractor.
+
+Run from the repository root: `python bench/bench_quotes.py` (the output is kept
+in bench/results/quotes.txt). Part 1 extracts quotes from real article text (the
+seed pages and the hard set, repeated to about 2 MB). Part 2 feeds 1, 2 and 4 MB
+of adversarial text (quote marks of every kind, apostrophes, cue verbs, names,
+no balance) and prints the ratio of successive times: about 2 means linear.
+"""
+
+from __future__ import annotations
+
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from newsclaims.quotes import extract_quotes, read_text_document
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIRS = [ROOT / "tests" / "data" / "seeds", ROOT / "tests" / "data" / "quotes_hard"]
+CORPUS_BYTES = 2_000_000
+ADVERSARIAL_SIZES = [1_000_000, 2_000_000, 4_000_000]
+PIECES = [
+    '"',
+    "“",
+    "”",
+    "„",
+    "«",
+    "»",
+    "‹",
+    "›",
+    "'",
+    "‘",
+    "’",
+    " said ",
+    " told reporters ",
+    " according to ",
+    " he said, ",
+    " Kerry ",
+    " U.S. Secretary of State John Kerry ",
+    " the spokesman ",
+    " Daesh's ",
+    " '90s ",
+    ", ",
+    ". ",
+    ": ",
+    " we will win ",
+]
+
+
+def load_corpus() -> list[tuple[str | None, list[str]]]:
+    docs = []
+    for folder in CORPUS_DIRS:
+        for path in sorted(folder.glob("*.txt")):
+            docs.append(read_text_document(path.read_text(encoding="utf-8")))
+    return docs
+
+
+def doc_size(doc: tuple[str | None, list[str]]) -> int:
+    headline, paragraphs = doc
+    return len((headline or "").encode()) + sum(len(p.encode()) for p in paragraphs)
+
+
+def timed(run: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = run()
+    return time.perf_counter() - start, count
+
+
+def bench_corpus() -> list[str]:
+    docs = load_corpus()
+    base = sum(doc_size(d) for d in docs)
+    repeats = max(1, round(CORPUS_BYTES / base))
+    articles = docs * repeats
+    size = base * repeats
+
+    def run() -> int:
+        return sum(len(extract_quotes(p, h)) for h, p in articles)
+
+    seconds, quotes = timed(run)
+    return [
+        f"corpus: {len(docs)} articles (seeds + hard set) x {repeats} = {len(articles)} "
+        f"articles, {size / 1e6:.2f} MB",
+        f"  {seconds:.2f} s, {size / 1e6 / seconds:.2f} MB/s, {quotes / seconds:,.0f} quotes/s, "
+        f"{1000 * seconds / len(articles):.2f} ms per article ({quotes} quotes)",
+    ]
+
+
+def adversarial(size: int, seed: int) -> str:
+    rng = random.Random(seed)
+    out: list[str] = []
+    total = 0
+    while total < size:
+        piece = rng.choice(PIECES)
+        if rng.random() < 0.003:
+            piece = "\n"
+        out.append(piece)
+        total += len(piece.encode())
+    return "".join(out)
+
+
+def bench_growth(label: str, paragraphs_of: Callable[[str], list[str]]) -> list[str]:
+    lines = [label]
+    previous = None
+    for size in ADVERSARIAL_SIZES:
+        text = adversarial(size, seed=size)
+        paragraphs = paragraphs_of(text)
+        seconds, quotes = timed(lambda p=paragraphs: len(extract_quotes(p, p[0])))
+        ratio = f"  x{seconds / previous:.2f} of the previous size" if previous else ""
+        lines.append(f"  {size / 1e6:.0f} MB: {seconds:6.2f} s, {quotes:,} quotes{ratio}")
+        previous = seconds
+    return lines
+
+
+def main() -> None:
+    print(f"quote extractor benchmark, Python {platform.python_version()}, {platform.machine()}")
+    sections = [
+        bench_corpus(),
+        bench_growth(
+            "adversarial text, a paragraph every ~300 pieces:", lambda t: t.split("\n")
+        ),
+        bench_growth("adversarial text as one paragraph:", lambda t: [t.replace("\n", " ")]),
+    ]
+    for lines in sections:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
