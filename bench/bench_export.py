@@ -69,7 +69,17 @@ def export(url: str, target: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "newsclaims.cli", "export", "quotes", "--db", url, "-o", str(target)],
+        [
+            sys.executable,
+            "-m",
+            "newsclaims.cli",
+            "export",
+            "quotes",
+            "--db",
+            url,
+            "-o",
+            str(target),
+        ],
         check=True,
         stderr=subprocess.DEVNULL,
     )
@@ -106,10 +116,13 @@ def main() -> None:
                 db.upgrade(url)
                 populate(url, size)
                 seconds, peak = export(url, Path(tmp) / f"{backend}-{size}.csv")
-                lines = sum(1 for _ in open(Path(tmp) / f"{backend}-{size}.csv", "rb")) - 1
+                with open(Path(tmp) / f"{backend}-{size}.csv", "rb") as written:
+                    lines = sum(1 for _ in written) - 1
                 assert lines == size, (lines, size)
                 peaks.append(peak)
-                print(f"{backend:<10}{size:>10,}{seconds:>10.1f}{size / seconds:>12,.0f}{peak:>14.0f}")
+                print(
+                    f"{backend:<10}{size:>10,}{seconds:>10.1f}{size / seconds:>12,.0f}{peak:>14.0f}"
+                )
             print(f"{backend}: peak memory 1M / 100k rows = {peaks[1] / peaks[0]:.2f}x")
 
 

@@ -48,7 +48,9 @@ async def ticker(lags: list[float], stop: asyncio.Event) -> None:
         lags.append(max(0.0, loop.time() - expected))
 
 
-async def run(work: list[tuple[str, str]], pool: ProcessPoolExecutor | None) -> tuple[float, list[float]]:
+async def run(
+    work: list[tuple[str, str]], pool: ProcessPoolExecutor | None
+) -> tuple[float, list[float]]:
     lags: list[float] = []
     stop = asyncio.Event()
     tick = asyncio.create_task(ticker(lags, stop))
@@ -83,7 +85,9 @@ def main() -> None:
     work = pages() * rounds
     for html, url in work[:5]:
         extract(html, url)  # warm imports and caches for the inline run
-    print(f"{len(work)} pages ({len(work) // rounds} fixture pages x {rounds}), tick {TICK * 1000:.0f} ms")
+    print(
+        f"{len(work)} pages ({len(work) // rounds} fixture pages x {rounds}), tick {TICK * 1000:.0f} ms"
+    )
     inline = asyncio.run(run(work, None))
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:

@@ -118,9 +118,7 @@ def main() -> None:
     print(f"quote extractor benchmark, Python {platform.python_version()}, {platform.machine()}")
     sections = [
         bench_corpus(),
-        bench_growth(
-            "adversarial text, a paragraph every ~300 pieces:", lambda t: t.split("\n")
-        ),
+        bench_growth("adversarial text, a paragraph every ~300 pieces:", lambda t: t.split("\n")),
         bench_growth("adversarial text as one paragraph:", lambda t: [t.replace("\n", " ")]),
     ]
     for lines in sections:

@@ -16,6 +16,12 @@ from newsclaims.neardup import (
     estimated_similarity,
     is_near_duplicate,
 )
+from newsclaims.similarity import (
+    MinHasher,
+    estimated_jaccard,
+    shingle_hashes,
+    token_hashes,
+)
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -90,3 +96,27 @@ def test_short_article_still_gets_a_shingle() -> None:
     assert article_signature(["Kerry spoke."]).shingle_count == 1
     words = article_words(["Daesh’s  [momentum], dissipated."])
     assert words == ["daeshs", "momentum", "dissipated"]
+
+
+def test_minhash_estimate_tracks_true_jaccard() -> None:
+    """The permutation family must behave like random permutations: unbiased estimates."""
+    hasher = MinHasher(bands=40, rows=5)
+    errors = []
+    for overlap in range(0, 101, 5):
+        a = [f"w{i}" for i in range(100)]
+        b = [f"w{i}" for i in range(100 - overlap, 200 - overlap)]
+        truth = overlap / (200 - overlap)
+        estimate = estimated_jaccard(
+            hasher.signature(token_hashes(a)), hasher.signature(token_hashes(b))
+        )
+        errors.append(estimate - truth)
+    assert abs(sum(errors) / len(errors)) < 0.02
+    assert max(abs(e) for e in errors) < 0.15
+
+
+def test_bulk_signatures_equal_one_at_a_time() -> None:
+    hasher = MinHasher(bands=4, rows=2)
+    sets = [shingle_hashes(token_hashes(f"a b c {i} d e".split()), 2) for i in range(7)]
+    bulk = hasher.signatures(sets, chunk=3)
+    assert all((bulk[i] == hasher.signature(s)).all() for i, s in enumerate(sets))
+    assert (hasher.band_buckets(bulk)[2] == hasher.band_buckets(hasher.signature(sets[2]))).all()

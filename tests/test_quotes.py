@@ -187,6 +187,14 @@ def test_standalone_quote_paragraph_continues_previous_speaker() -> None:
     assert found[-1].inferred
 
 
+def test_colon_hands_over_to_the_new_speaker() -> None:
+    found = quotes_of(
+        '"We will win," said Pentagon spokesman John Kirby. Then John Kerry said:',
+        '"The coalition is strong."',
+    )
+    assert [q.speaker for q in found] == ["John Kirby", "John Kerry"]
+
+
 def test_paragraph_ending_in_colon_introduces_the_next() -> None:
     found = quotes_of(
         "In remarks at the United Nations, Secretary of State John Kerry emphasized progress:",
@@ -334,6 +342,16 @@ def test_unknown_speaker_stays_unknown(text: str) -> None:
     assert quote.kind == "direct"
 
 
+def test_titled_surname_is_a_person_and_a_later_full_name_completes_it() -> None:
+    found = quotes_of(
+        '"We will win," President Obama said.',
+        'Barack Obama spoke in Chicago. "It is a fine day," Obama added.',
+    )
+    assert [q.speaker for q in found] == ["Barack Obama", "Barack Obama"]
+    (alone,) = quotes_of('"We will win," Mr. Obama said.')
+    assert alone.speaker == "Obama"
+
+
 def test_unattributed_quote_with_nobody_before_stays_unknown() -> None:
     (quote,) = quotes_of('"Nobody built it and everybody needs it."')
     assert quote.speaker is None
@@ -450,7 +468,7 @@ def test_registry_merges_surname_mentions() -> None:
     registry = PersonRegistry()
     full = parse_mention(["Syrian", "President", "Bashar", "al-Assad"])
     assert full is not None
-    registry.register(full, 0, strong=True)
+    registry.register(full, 0)
     short = parse_mention(["Assad"])
     assert short is not None
     resolved = registry.resolve(short, 5).person

@@ -15,7 +15,8 @@ import pytest
 
 from newsclaims.items import Quote
 from newsclaims.quotes import extract_quotes, read_text_document
-from newsclaims.text import normalize
+
+from .quote_scoring import texts_match
 
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))
@@ -32,17 +33,6 @@ def _gold() -> dict[str, list[dict[str, str]]]:
 
 
 GOLD = _gold()
-
-
-def texts_match(found: str, gold: str) -> bool:
-    """The spec's rule: equal, or one contains the other and covers 80% of it."""
-    a, b = normalize(found), normalize(gold)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return short in long and len(short) >= 0.8 * len(long)
 
 
 def _statements(path: Path) -> list[Quote]:

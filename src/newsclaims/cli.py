@@ -159,7 +159,7 @@ def _safe(url: str) -> str:
 def cmd_crawl(args: argparse.Namespace) -> int:
     from .config import database_url
 
-    path, config = _load_sources(args.sources)
+    path, _ = _load_sources(args.sources)  # validates the file before anything starts
     url = database_url(args.db)
     _upgrade(url)
     overrides = dict(_parse_setting(s) for s in args.set)

@@ -141,7 +141,7 @@ def _query(dataset: str, filters: Filters) -> Select[Any]:
                 a.c.published,
                 p.c.position,
                 p.c.text,
-            )  # fmt: skip
+            )
             .join_from(p, a, a.c.article_id == p.c.article_id)
             .where(*_article_filters(filters, a))
         )
@@ -200,7 +200,7 @@ def _query(dataset: str, filters: Filters) -> Select[Any]:
                 c.c.last_seen,
                 c.c.syndicated_mentions,
                 c.c.outlet_names,
-            )  # fmt: skip
+            )
             .where(*conditions)
             .order_by(c.c.claim_id)
         )

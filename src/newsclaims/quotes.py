@@ -19,7 +19,6 @@ from newsclaims.items import Quote, QuoteKind
 from newsclaims.speakers import (
     CONNECTORS,
     DETERMINERS,
-    NAME_PARTICLES,
     NON_NAME_WORDS,
     PRONOUN_GENDER,
     ROLE_HEADS,
@@ -831,8 +830,8 @@ def _title_case_sentence(para: _Para, sentence: int) -> bool:
             if sentence + 1 < len(para.sentence_starts)
             else len(para.tokens)
         )
-        words = [t.text for t in para.tokens[start:end] if t.word and len(t.text) > 3]
-        flag = len(words) >= 3 and sum(is_capitalised(w) for w in words) >= 0.7 * len(words)
+        words = [t.text for t in para.tokens[start + 1 : end] if t.word and len(t.text) > 3]
+        flag = len(words) >= 4 and sum(is_capitalised(w) for w in words) >= 0.8 * len(words)
         para.title_case[sentence] = flag
     return para.title_case[sentence]
 
@@ -1051,7 +1050,15 @@ def _sentence_initial(para: _Para, qi: int) -> bool:
 
 
 def _last_speaker(para: _Para, results: dict[tuple[int, int], _Attribution]) -> _Attribution:
-    """Who a following stand-alone quote paragraph continues: the last one to speak here."""
+    """Who a following stand-alone quote paragraph continues: the last one to speak here.
+
+    A paragraph ending in a colon (`Kerry then said:`) hands over to its last cue's
+    subject even when it quoted someone else before.
+    """
+    introduces = bool(para.tokens) and para.tokens[-1].text == ":"
+    for cue in reversed(para.cues if introduces else []):
+        if _is_person_cue(cue) and cue.resolution is not None and cue.resolution.person:
+            return _Attribution(cue.resolution.person, cue.mention, None, True, "continued")
     for qi in reversed(para.quote_tokens):
         found = results.get((para.index, qi))
         if found is not None and found.how != "none":
@@ -1186,10 +1193,10 @@ def _register(paras: Sequence[_Para], registry: PersonRegistry) -> None:
     for para in paras:
         base = para.index * _STRIDE
         for start, _, mention in para.names:
-            registry.register(mention, base + start, strong=True)
+            registry.register(mention, base + start)
         for cue in para.cues:
             if cue.mention is not None and cue.mention.kind == "name":
-                registry.register(cue.mention, base + cue.index, strong=True)
+                registry.register(cue.mention, base + cue.index)
 
 
 def _learn_gender(
@@ -1228,7 +1235,7 @@ def _resolve_cues(para: _Para, registry: PersonRegistry) -> None:
             continue
         cue.resolution = registry.resolve(cue.mention, pos)
         if cue.resolution.person is not None:
-            registry.spoke(cue.resolution.person, pos)
+            registry.see(cue.resolution.person, pos)
 
 
 def _to_quote(para: _Para, qi: int, found: _Attribution, kind: QuoteKind) -> Quote:

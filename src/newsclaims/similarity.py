@@ -101,11 +101,22 @@ class MinHasher:
             return np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
         return self._permuted(shingles).min(axis=0)
 
-    def signatures(self, shingle_sets: Sequence[np.ndarray]) -> np.ndarray:
-        """Signatures of many non-empty shingle sets in one vector pass (bulk loads)."""
-        lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64)
-        if (lengths == 0).any():
+    def signatures(self, shingle_sets: Sequence[np.ndarray], chunk: int = 4096) -> np.ndarray:
+        """Signatures of many non-empty shingle sets, ``chunk`` sets per vector pass.
+
+        For bulk loads: one pass over thousands of sets costs far less than a call
+        per set, and chunking bounds the (shingles x permutations) scratch matrix.
+        """
+        if any(len(s) == 0 for s in shingle_sets):
             raise ValueError("every shingle set must be non-empty")
+        parts = [
+            self._chunk_signatures(shingle_sets[i : i + chunk])
+            for i in range(0, len(shingle_sets), chunk)
+        ]
+        return np.concatenate(parts) if parts else np.empty((0, self.num_perm), np.uint64)
+
+    def _chunk_signatures(self, shingle_sets: Sequence[np.ndarray]) -> np.ndarray:
+        lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64)
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         permuted = self._permuted(np.concatenate(shingle_sets))
         return np.minimum.reduceat(permuted, starts, axis=0)

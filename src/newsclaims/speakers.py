@@ -491,14 +491,8 @@ class Person:
     roles: list[str] = field(default_factory=list)
     gender: Gender | None = None
     origins: list[str] = field(default_factory=list)
-    strong: bool = False
     first_seen: int = 0
     last_seen: int = -1
-    last_spoke: int = -1
-
-    @property
-    def surname(self) -> str:
-        return bare(self.name.split()[-1])
 
     @property
     def first_name(self) -> str:
@@ -538,18 +532,24 @@ class PersonRegistry:
         self._by_name: dict[str, Person] = {}
         self._by_surname: dict[str, list[Person]] = {}
         self._by_first: dict[str, list[Person]] = {}
-        self._speakers: list[Person] = []
         self._recent: list[Person] = []
 
-    def register(self, mention: Mention, position: int, strong: bool) -> Person | None:
-        """Record a named mention; multi-word names become (or join) a canonical person."""
+    def register(self, mention: Mention, position: int) -> Person | None:
+        """Record a named mention; full names (or a titled surname) become a person.
+
+        `Mr. Obama` alone makes a person `Obama`; a later `Barack Obama` completes it.
+        """
         if mention.kind != "name" or mention.name is None:
             return None
+        single = len(mention.name.split()) < 2
         existing = self._lookup_name(mention.name, position, known_only=False)
-        if existing is None and len(mention.name.split()) < 2:
+        if existing is None and not single:
+            existing = self._titled_surname(mention.name)
+            if existing is not None:
+                self._rename(existing, mention.name)
+        if existing is None and single and not (mention.title or mention.role):
             return None
         person = existing or self._add(mention.name, position)
-        person.strong = person.strong or strong
         if mention.role and mention.role not in person.roles:
             person.roles.append(mention.role)
         if person.gender is None:
@@ -558,11 +558,17 @@ class PersonRegistry:
             person.origins.append(mention.origin)
         return person
 
-    def add_role(self, person: Person, role: str) -> None:
-        if role not in person.roles:
-            person.roles.append(role)
-        if person.gender is None:
-            person.gender = _gender_of("", [], role.split())
+    def _titled_surname(self, name: str) -> Person | None:
+        """A person so far known only by surname (`Mr. Obama`) whom a full name completes."""
+        for person in self._by_surname.get(bare(name.split()[-1]), [])[-self._RECENT :]:
+            if len(person.name.split()) == 1:
+                return person
+        return None
+
+    def _rename(self, person: Person, name: str) -> None:
+        self._by_first.setdefault(bare(name.split()[0]), []).append(person)
+        person.name = name
+        self._by_name[name.casefold()] = person
 
     def _add(self, name: str, position: int) -> Person:
         person = Person(name=name, first_seen=position)
@@ -578,16 +584,15 @@ class PersonRegistry:
         if exact is not None:
             return exact
         parts = name.split()
-        candidates = self._by_surname.get(bare(parts[-1]), [])
+        candidates = self._by_surname.get(bare(parts[-1]), [])[-self._RECENT :]
         if len(parts) > 1:
             first = bare(parts[0])
             candidates = [p for p in candidates if p.first_name == first]
         elif not candidates and known_only:
-            candidates = [p for p in self._by_first.get(bare(parts[0]), []) if p.strong]
+            candidates = self._by_first.get(bare(parts[0]), [])[-self._RECENT :]
         if not candidates:
             return None
-        recent = candidates[-self._RECENT :]
-        return max(recent, key=lambda p: (p.strong, p.last_seen, -p.first_seen))
+        return max(candidates, key=lambda p: (p.last_seen, -p.first_seen))
 
     def learn_gender(self, person: Person, gender: Gender) -> None:
         """`Moreau, who saved four match points in her semi-final`: her means she."""
@@ -595,21 +600,12 @@ class PersonRegistry:
             person.gender = gender
 
     def see(self, person: Person, position: int) -> None:
-        """Remember a mention: pronouns fall back on the people seen last."""
+        """Remember a mention or a quote: pronouns go to the people seen last."""
         person.last_seen = max(person.last_seen, position)
         if person in self._recent:
             self._recent.remove(person)
         self._recent.append(person)
         del self._recent[: -self._RECENT]
-
-    def spoke(self, person: Person, position: int) -> None:
-        """Remember a speaker: later pronouns prefer the people who last spoke."""
-        person.last_spoke = position
-        self.see(person, position)
-        if person in self._speakers:
-            self._speakers.remove(person)
-        self._speakers.append(person)
-        del self._speakers[: -self._RECENT]
 
     def resolve(self, mention: Mention, position: int) -> Resolution:
         """Map a mention to a canonical person, or to nobody when it is not known."""
@@ -627,7 +623,7 @@ class PersonRegistry:
     def _pronoun(self, gender: Gender | None) -> Person | None:
         """He or she: the person most recently named (or speaking) of that gender."""
         for person in reversed(self._recent):
-            if person.strong and person.gender in (None, gender):
+            if person.gender in (None, gender):
                 return person
         return None
 
