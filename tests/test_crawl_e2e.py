@@ -98,7 +98,9 @@ def test_windows_1252_page_is_decoded(crawl, session):
 def test_broken_page_and_dead_links_are_recorded_as_fetch_errors(crawl, session):
     errors = {e.url: e for e in session.execute(select(models.FetchError)).scalars()}
     (truncated,) = expected("truncated")
-    assert "DataLoss" in errors[truncated["url"]].reason
+    assert errors[truncated["url"]].reason == (
+        "ResponseDataLossError: Indicates that Scrapy couldn't get a complete response."
+    )
     dead = [
         e["url"] for e in expected("not_found") if urlsplit(e["url"]).hostname in crawled_hosts()
     ]

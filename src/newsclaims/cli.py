@@ -167,7 +167,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides["DEPTH_LIMIT"] = args.depth
     summary = run_crawl(path, url, proxy=args.proxy, log_level=args.log_level, overrides=overrides)
     print(format_summary(summary))
-    return EXIT_OK if summary["finish_reason"] == "finished" else EXIT_FAILED
+    if summary["pending_in_spool"]:
+        print(
+            f"newsclaims: {summary['pending_in_spool']} items wait in the spool for the database; "
+            "the next crawl writes them",
+            file=sys.stderr,
+        )
+    ok = summary["finish_reason"] == "finished" and not summary["pending_in_spool"]
+    return EXIT_OK if ok else EXIT_FAILED
 
 
 def _parse_setting(text: str) -> tuple[str, str]:
@@ -190,6 +197,7 @@ def run_crawl(
     from scrapy.settings import Settings
 
     from .spiders.news import NewsSpider
+    from .spool import Spool
 
     if proxy:
         os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
@@ -211,7 +219,9 @@ def run_crawl(
     process.crawl(crawler, sources=str(sources))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    pending = len(Spool(settings.get("NEWSCLAIMS_SPOOL_DIR")))
     return {
+        "pending_in_spool": pending,
         "fetched": int(stats.get("newsclaims/fetched", 0)),
         "stored": int(stats.get("newsclaims/stored", 0)),
         "updated": int(stats.get("newsclaims/updated", 0)),
@@ -241,8 +251,9 @@ def format_summary(summary: dict[str, Any]) -> str:
         ("quotes found", summary["quotes"]),
         ("blocked by robots.txt", summary["robots_disallowed"]),
     ]
-    if summary["spooled"]:
+    if summary["spooled"] or summary["pending_in_spool"]:
         rows.append(("spooled (database down)", summary["spooled"]))
+        rows.append(("still waiting in spool", summary["pending_in_spool"]))
     width = max(len(label) for label, _ in rows)
     lines = [f"crawl {summary['finish_reason']}"] + [
         f"  {label:<{width}}  {value}" for label, value in rows

@@ -124,9 +124,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsclaims/ignored")
             return
         status = failure.value.response.status if failure.check(HttpError) else None
-        reason = (
-            f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        )
+        reason = f"HTTP {status}" if status else describe_failure(failure)
         yield FetchFailure(
             url=request.url, reason=reason, status=status, source=request.meta.get("nc_source")
         )
