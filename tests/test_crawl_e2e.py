@@ -184,3 +184,14 @@ def test_crawl_runs_are_recorded(session):
     assert runs[0].stored == len(expected("seed_article", "on_topic_article", "syndicated_copy"))
     assert runs[1].stored == 0 and runs[1].unchanged == runs[0].stored
     assert all(r.finished_at is not None and r.fetched > 0 for r in runs)
+
+
+def test_summary_counts_match_the_database(crawl):
+    summary = dict(
+        line.strip().rsplit(None, 1)
+        for line in crawl.first.stdout.splitlines()[1:]
+        if line.startswith("  ")
+    )
+    assert int(summary["quotes stored"]) == crawl.counts_after_first["quotes"] > 0
+    assert int(summary["stored articles"]) == crawl.counts_after_first["articles"]
+    assert int(summary["errors"]) == crawl.counts_after_first["fetch_errors"]

@@ -230,7 +230,7 @@ def run_crawl(
         "not_article": int(stats.get("newsclaims/not_article", 0)),
         "duplicates": int(stats.get("newsclaims/duplicates", 0)),
         "errors": int(stats.get("newsclaims/errors", 0)),
-        "quotes": int(stats.get("newsclaims/quotes", 0)),
+        "quotes": int(stats.get("newsclaims/quotes_stored", 0)),
         "robots_disallowed": int(stats.get("robotstxt/forbidden", 0)),
         "spooled": int(stats.get("newsclaims/spooled", 0)),
         "requests": int(stats.get("downloader/request_count", 0)),
@@ -248,7 +248,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         ("skipped not articles", summary["not_article"]),
         ("duplicates", summary["duplicates"]),
         ("errors", summary["errors"]),
-        ("quotes found", summary["quotes"]),
+        ("quotes stored", summary["quotes"]),
         ("blocked by robots.txt", summary["robots_disallowed"]),
     ]
     if summary["spooled"] or summary["pending_in_spool"]:

@@ -95,6 +95,8 @@ class StorePipeline:
         if outcome is not None:
             key = "duplicates" if outcome is Outcome.DUPLICATE else outcome.value
             self.stats.inc_value(f"newsclaims/{key}")
+            if outcome in (Outcome.STORED, Outcome.UPDATED):
+                self.stats.inc_value("newsclaims/quotes_stored", len(item.quotes))
         return item
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
