@@ -1,0 +1,83 @@
+"""HTML → Article on the fixture pages and on bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from newsclaims.extraction import ExtractionError, NotAnArticle, extract_article
+
+from .conftest import ROOT
+
+SITE = ROOT / "fixtures" / "site"
+SEED_004 = (
+    SITE
+    / "english.alarabiya.test/en/News/middle-east/2014/09/14/Kerry-U-S-will-not-coordinate-air-strikes-with-Syria.html"
+)
+SEED_002 = SITE / "sputniknews.test/middleeast/20141203/1015495513.html"
+
+
+def read(path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+def test_metadata_and_paragraphs_of_a_seed_page():
+    article = extract_article(
+        read(SEED_004), "http://english.alarabiya.test/a.html?utm_source=x", "alarabiya"
+    )
+    assert article.title == "Kerry: U.S. will not Coordinate Air Strikes with Syria"
+    assert article.published == datetime(2014, 9, 14, 14, 21, tzinfo=UTC)
+    assert article.language == "en"
+    assert article.paragraphs[0].text.startswith("The United States will not coordinate")
+    assert article.paragraphs[-1].text.startswith("But Kerry insisted")
+    assert [p.position for p in article.paragraphs] == list(range(len(article.paragraphs)))
+
+
+def test_declared_canonical_url_is_used():
+    article = extract_article(
+        read(SEED_002), "http://sputniknews.test/middleeast/20141203/1015495513.html", "sputnik"
+    )
+    assert (
+        str(article.canonical_url)
+        == "http://www.sputniknews.test/middleeast/20141203/1015495513.html"
+    )
+
+
+def test_future_dates_are_refused():
+    html = read(SEED_004).replace("2014-09-14T17:21:00+03:00", "2031-09-14T17:21:00+03:00")
+    article = extract_article(
+        html, "http://english.alarabiya.test/a.html", "x", today=date(2026, 11, 21)
+    )
+    assert article.published is None or article.published.year < 2027
+
+
+@pytest.mark.parametrize(
+    ("html", "error", "message"),
+    [
+        ("", ExtractionError, "empty document"),
+        ("\x00\x01\x02PNG garbage" * 50, ExtractionError, "binary"),
+        (
+            '<html><head><meta property="og:type" content="website"></head><body><p>Home</p></body></html>',
+            NotAnArticle,
+            "website",
+        ),
+        (
+            "<html><body><article><p>Too short to be an article.</p></article></body></html>",
+            NotAnArticle,
+            "words",
+        ),
+    ],
+)
+def test_bad_input_is_a_clear_error(html, error, message):
+    with pytest.raises(error, match=message):
+        extract_article(html, "http://x.test/a", "x")
+
+
+def test_truncated_html_still_parses():
+    html = read(SEED_004)
+    cut = html[: len(html) * 2 // 3]
+    article = extract_article(
+        cut, "http://english.alarabiya.test/a.html", "alarabiya", min_words=50
+    )
+    assert article.paragraphs
