@@ -315,7 +315,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def extract_file(path: Path, url: str | None, config: Any) -> dict[str, Any]:
+def extract_file(path: Path, url: str | None, topic: Any, min_words: int) -> dict[str, Any]:
     """The crawl's exact extraction for one saved HTML file, as a JSON-ready dict."""
     from .dedup import drop_repeated_paragraphs
     from .extraction import ExtractionError, extract_article
@@ -324,11 +324,11 @@ def extract_file(path: Path, url: str | None, config: Any) -> dict[str, Any]:
     html = path.read_bytes().decode("utf-8", errors="replace")
     page_url = url or path.resolve().as_uri().replace("file://", "http://localhost", 1)
     try:
-        article = extract_article(html, page_url, "local", min_words=config.crawl.min_words)
+        article = extract_article(html, page_url, "local", min_words=min_words)
     except ExtractionError as exc:
         return {"source": str(path), "url": page_url, "error": str(exc)}
     article.paragraphs, _ = drop_repeated_paragraphs(article.paragraphs)
-    verdict = score_topic(article.title, article.text, config.topic)
+    verdict = score_topic(article.title, article.text, topic)
     return {
         "source": str(path),
         "url": str(article.canonical_url),
@@ -343,46 +343,38 @@ def extract_file(path: Path, url: str | None, config: Any) -> dict[str, Any]:
     }
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from .sources import CrawlOptions, SourcesFile
+def _existing_files(paths: list[Path]) -> tuple[list[Path], bool]:
+    """The paths that are files; each missing one is reported. Returns (files, any_missing)."""
+    missing = [path for path in paths if not path.is_file()]
+    for path in missing:
+        print(f"newsclaims: error: {path}: no such file", file=sys.stderr)
+    return [path for path in paths if path.is_file()], bool(missing)
 
-    config: Any = SourcesFile.model_construct(crawl=CrawlOptions(), topic=_default_topic())
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .sources import SourcesFile
+
+    config = SourcesFile.model_construct()  # field defaults: the default topic and crawl options
     if args.sources or Path("sources.toml").exists():
         _, config = _load_sources(args.sources)
-    failed = False
-    for path in args.paths:
-        if not path.is_file():
-            print(f"newsclaims: error: {path}: no such file", file=sys.stderr)
-            failed = True
-            continue
-        record = extract_file(path, args.url, config)
+    files, failed = _existing_files(args.paths)
+    for path in files:
+        record = extract_file(path, args.url, config.topic, config.crawl.min_words)
         failed = failed or "error" in record
         print(json.dumps(record, ensure_ascii=False))
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _default_topic() -> Any:
-    from .sources import DEFAULT_TOPIC
-
-    return DEFAULT_TOPIC
-
-
 def cmd_quotes(args: argparse.Namespace) -> int:
     from .quotes import extract_quotes, read_text_document
-    from .sources import CrawlOptions, SourcesFile
+    from .sources import DEFAULT_TOPIC
 
-    config: Any = SourcesFile.model_construct(
-        crawl=CrawlOptions(min_words=0), topic=_default_topic()
-    )
-    failed = False
     rows = []
-    for path in args.paths:
-        if not path.is_file():
-            print(f"newsclaims: error: {path}: no such file", file=sys.stderr)
-            failed = True
-            continue
+    files, failed = _existing_files(args.paths)
+    for path in files:
         if path.suffix.lower() in {".html", ".htm"}:
-            record = extract_file(path, None, config)
+            # Any length of page: a short item can still quote someone.
+            record = extract_file(path, None, DEFAULT_TOPIC, min_words=0)
             if "error" in record:
                 print(f"newsclaims: error: {path}: {record['error']}", file=sys.stderr)
                 failed = True

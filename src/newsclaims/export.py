@@ -95,9 +95,9 @@ def parse_time(value: str, flag: str) -> datetime:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _article_filters(filters: Filters, table: Table, time_column: str = "published") -> list[Any]:
+def _article_filters(filters: Filters, table: Table) -> list[Any]:
     conditions: list[Any] = []
-    when = table.c[time_column]
+    when = table.c.published
     if filters.since:
         conditions.append(when >= filters.since)
     if filters.until:

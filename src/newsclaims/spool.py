@@ -11,12 +11,9 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
 from .items import Article, FetchFailure
 
 SpooledItem = Article | FetchFailure
-_ADAPTER: TypeAdapter[SpooledItem] = TypeAdapter(SpooledItem)
 
 
 class Spool:

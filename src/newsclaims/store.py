@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import items, models
+from . import claimstore, items, models
 from .db import make_sessionmaker
 from .text import normalize
 from .urls import registered_host, url_hash
@@ -247,8 +247,6 @@ class ArticleStore:
         self, session: Session, article: models.Article, quotes: list[models.Quote]
     ) -> None:
         """Claims and syndicated copies, linked in the same transaction as the article."""
-        from . import claimstore
-
         claimstore.link_near_duplicate(session, article)
         claimstore.record_claims(session, quotes, article)
 

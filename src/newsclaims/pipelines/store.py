@@ -109,8 +109,7 @@ class StorePipeline:
         counts = {column: int(self.stats.get_value(key, 0)) for column, key in RUN_COUNTS.items()}
         counts["stored"] += int(self.stats.get_value("newsclaims/updated", 0))
         status = "finished" if reason == "finished" else reason
-        if self.spool.path.exists():
-            self.spool.replay(self._write)
+        self.spool.replay(self._write)
         if len(self.spool):
             status = "spooled"
         try:
