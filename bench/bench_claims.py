@@ -44,7 +44,7 @@ from newsclaims.claims import (
     claim_sentences,
     match_form,
 )
-from newsclaims.claimstore import find_claim
+from newsclaims.storage.claims import find_claim
 
 SPEAKERS = 1000
 HEAVY = "Heavy Speaker"

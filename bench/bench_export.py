@@ -20,7 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from newsclaims import db, models
+from newsclaims import models
+from newsclaims.storage import database as db
 
 SIZES = (100_000, 1_000_000)
 BATCH = 50_000
@@ -72,7 +73,7 @@ def export(url: str, target: Path) -> tuple[float, float]:
         [
             sys.executable,
             "-m",
-            "newsclaims.cli",
+            "newsclaims.cli.main",
             "export",
             "quotes",
             "--db",

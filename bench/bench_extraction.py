@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from newsclaims.extraction import ExtractionError, extract_article
+from newsclaims.pages.extraction import ExtractionError, extract_article
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 TICK = 0.005

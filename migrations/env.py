@@ -6,9 +6,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from newsclaims.config import database_url
-from newsclaims.db import make_engine
+from newsclaims.config.environment import database_url
 from newsclaims.models import Base
+from newsclaims.storage.database import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -22,8 +22,9 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from newsclaims import db, models
-from newsclaims.fixtureserver import DEFAULT_ROOT, FixtureServer, start_fixture_server
+from newsclaims import models
+from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer, start_fixture_server
+from newsclaims.storage import database as db
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -132,7 +133,7 @@ class CrawlResult:
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CrawlResult:
     """Run the real ``newsclaims`` CLI in a fresh interpreter (Scrapy's reactor runs once)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "newsclaims.cli", *args],
+        [sys.executable, "-m", "newsclaims.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

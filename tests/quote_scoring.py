@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.items import Quote
 from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.records import Quote
 from newsclaims.text import normalize
 
 

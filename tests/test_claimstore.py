@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims.claims import ClaimIndex, claim_band_keys, claim_sentences, match_form
-from newsclaims.claimstore import find_claim, link_near_duplicate, record_claims
+from newsclaims.storage.claims import find_claim, link_near_duplicate, record_claims
 from newsclaims.text import normalize
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,7 @@ import sys
 import pytest
 from scrapy.settings import Settings
 
-from newsclaims.config import DEFAULT_DATABASE_URL, database_url
+from newsclaims.config.environment import DEFAULT_DATABASE_URL, database_url
 
 from .conftest import FAST_CRAWL, FIXTURE_SOURCES, ROOT, run_cli
 

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from newsclaims import models
-from newsclaims.sources import load_sources
+from newsclaims.config.sources import load_sources
+from newsclaims.discovery.urls import url_key
 from newsclaims.text import normalize
-from newsclaims.urls import url_key
 
 from .conftest import DATA, FIXTURE_SOURCES, ROOT, table_counts
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select, text
 
 from newsclaims import models
+from newsclaims.discovery.urls import url_key
 from newsclaims.text import normalize
-from newsclaims.urls import url_key
 
 from .conftest import DATA, ROOT
 from .quote_scoring import texts_match

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from newsclaims import db, models
-from newsclaims.export import cell, columns
-from newsclaims.items import Article, Paragraph, Quote
-from newsclaims.store import ArticleStore
+from newsclaims import models
+from newsclaims.export.datasets import cell, columns
+from newsclaims.records import Article, Paragraph, Quote
+from newsclaims.storage import database as db
+from newsclaims.storage.articles import ArticleStore
 
 from .conftest import run_cli
 
@@ -35,7 +36,7 @@ REQUIRED = {
 
 def export(url: str, *args: str) -> list[dict[str, str]]:
     result = subprocess.run(
-        [sys.executable, "-m", "newsclaims.cli", "export", *args, "--db", url],
+        [sys.executable, "-m", "newsclaims.cli.main", "export", *args, "--db", url],
         capture_output=True,
         timeout=120,
     )

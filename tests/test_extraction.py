@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsclaims.extraction import ExtractionError, NotAnArticle, extract_article
+from newsclaims.pages.extraction import ExtractionError, NotAnArticle, extract_article
 
 from .conftest import ROOT
 

@@ -1,4 +1,4 @@
-from newsclaims.feeds import parse_feed, parse_sitemap
+from newsclaims.discovery.feeds import parse_feed, parse_sitemap
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -1,6 +1,6 @@
 import pytest
 
-from newsclaims.furniture import Block, furniture_rule
+from newsclaims.pages.furniture import Block, furniture_rule
 
 
 @pytest.mark.parametrize(

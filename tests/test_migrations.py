@@ -3,8 +3,8 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from newsclaims import db
 from newsclaims.models import Base
+from newsclaims.storage import database as db
 
 
 def test_models_and_migrations_do_not_drift(engine):

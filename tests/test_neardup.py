@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.neardup import (
+from newsclaims.similarity.minhash import (
+    MinHasher,
+    estimated_jaccard,
+    shingle_hashes,
+    token_hashes,
+)
+from newsclaims.similarity.neardup import (
     ARTICLE_HASHER,
     NEAR_DUPLICATE_THRESHOLD,
     article_signature,
@@ -15,12 +21,6 @@ from newsclaims.neardup import (
     band_keys,
     estimated_similarity,
     is_near_duplicate,
-)
-from newsclaims.similarity import (
-    MinHasher,
-    estimated_jaccard,
-    shingle_hashes,
-    token_hashes,
 )
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

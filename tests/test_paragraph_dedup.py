@@ -1,5 +1,5 @@
-from newsclaims.dedup import drop_repeated_paragraphs
-from newsclaims.items import Paragraph
+from newsclaims.pages.paragraphs import drop_repeated_paragraphs
+from newsclaims.records import Paragraph
 
 
 def paragraphs(*texts: str) -> list[Paragraph]:

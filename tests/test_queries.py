@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from newsclaims import db
+from newsclaims.storage import database as db
 
 from .conftest import ROOT
 

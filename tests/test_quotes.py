@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsclaims.items import Quote
 from newsclaims.quotes import extract_quotes
+from newsclaims.records import Quote
 from newsclaims.speakers import PersonRegistry, parse_mention, roles_match
 
 

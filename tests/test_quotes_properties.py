@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsclaims.items import Quote
 from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.records import Quote
 
 MARKS = ['"', "“", "”", "„", "‟", "«", "»", "‹", "›", "'", "‘", "’", "‚"]
 PIECES = [

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.items import Quote
 from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.records import Quote
 
 from .quote_scoring import texts_match
 

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from newsclaims import db, models
-from newsclaims.spool import Spool
+from newsclaims import models
+from newsclaims.storage import database as db
+from newsclaims.storage.spool import Spool
 
 from .conftest import POSTGRES_URL, crawl_fixture_site, table_counts
 

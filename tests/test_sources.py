@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.sources import SourcesError, load_sources
+from newsclaims.config.sources import SourcesError, load_sources
 
 from .conftest import FIXTURE_SOURCES, run_cli
 

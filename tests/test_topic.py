@@ -1,5 +1,5 @@
-from newsclaims.sources import DEFAULT_TOPIC, TopicProfile
-from newsclaims.topic import score_topic
+from newsclaims.config.sources import DEFAULT_TOPIC, TopicProfile
+from newsclaims.pages.topic import score_topic
 
 
 def test_coalition_strike_story_is_on_topic():

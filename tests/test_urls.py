@@ -1,4 +1,4 @@
-from newsclaims.urls import canonical_url, url_hash, url_key
+from newsclaims.discovery.urls import canonical_url, url_hash, url_key
 
 
 def test_tracking_parameters_and_fragment_are_dropped():

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from newsclaims.views import create_views, drop_views
+from newsclaims.storage.views import create_views, drop_views
 
 revision: str = "0003"
 down_revision: str | None = "0002"

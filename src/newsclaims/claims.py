@@ -23,7 +23,7 @@ import numpy as np
 import pysbd
 from rapidfuzz.distance import Indel
 
-from newsclaims.similarity import MinHasher, shingle_hashes, token_hashes
+from newsclaims.similarity.minhash import MinHasher, shingle_hashes, token_hashes
 from newsclaims.text import normalize
 
 MATCH_THRESHOLD = 0.85

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from newsclaims.items import Quote, QuoteKind
+from newsclaims.records import Quote, QuoteKind
 from newsclaims.speakers import (
     CONNECTORS,
     DETERMINERS,

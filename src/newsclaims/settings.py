@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .config import database_url, sources_path
+from newsclaims.config.environment import database_url, sources_path
 
 BOT_NAME = "newsclaims"
 SPIDER_MODULES = ["newsclaims.spiders"]
@@ -48,7 +48,7 @@ ITEM_PIPELINES = {
     "newsclaims.pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {
-    "newsclaims.progress.Progress": 500,
+    "newsclaims.crawl.progress.Progress": 500,
 }
 
 # newsclaims' own settings (override with -s NAME=value or the newsclaims CLI flags).

@@ -9,8 +9,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from ..extraction import ExtractionError, NotAnArticle, extract_article
-from ..items import FetchedPage, FetchFailure
+from newsclaims.pages.extraction import ExtractionError, NotAnArticle, extract_article
+from newsclaims.records import FetchedPage, FetchFailure
 
 
 class ExtractPipeline:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dedup import drop_repeated_paragraphs
-from ..items import Article
+from newsclaims.pages.paragraphs import drop_repeated_paragraphs
+from newsclaims.records import Article
 
 
 class ParagraphDedupPipeline:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..items import Article
-from ..quotes import extract_quotes
+from newsclaims.quotes import extract_quotes
+from newsclaims.records import Article
 
 
 class QuotePipeline:

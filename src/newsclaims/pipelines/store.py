@@ -14,10 +14,10 @@ from typing import Any
 from scrapy import signals
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from .. import db
-from ..items import Article, FetchFailure
-from ..spool import Spool, SpooledItem
-from ..store import ArticleStore, Outcome
+from newsclaims.records import Article, FetchFailure
+from newsclaims.storage import database as db
+from newsclaims.storage.articles import ArticleStore, Outcome
+from newsclaims.storage.spool import Spool, SpooledItem
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from ..items import Article
-from ..sources import DEFAULT_TOPIC
-from ..topic import score_topic
+from newsclaims.config.sources import DEFAULT_TOPIC
+from newsclaims.pages.topic import score_topic
+from newsclaims.records import Article
 
 
 class TopicFilterPipeline:

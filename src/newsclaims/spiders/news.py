@@ -12,9 +12,9 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..feeds import Entry, parse_feed, parse_sitemap
-from ..items import FetchedPage, FetchFailure
-from ..sources import Source, SourcesFile, load_sources
+from newsclaims.config.sources import Source, SourcesFile, load_sources
+from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
+from newsclaims.records import FetchedPage, FetchFailure
 
 
 def describe_failure(failure: Failure) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .text import fold_quotes
+from newsclaims.text import fold_quotes
 
 # Common interface labels of news sites (players, share bars, comment and tag widgets).
 UI_LABELS = frozenset(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsclaims.similarity import MinHasher, estimated_jaccard, shingle_hashes, token_hashes
+from newsclaims.similarity.minhash import MinHasher, estimated_jaccard, shingle_hashes, token_hashes
 from newsclaims.text import normalize
 
 NEAR_DUPLICATE_THRESHOLD = 0.5

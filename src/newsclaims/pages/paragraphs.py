@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from .items import Paragraph
-from .text import normalize
+from newsclaims.records import Paragraph
+from newsclaims.text import normalize
 
 # Ratio (0-100) above which two paragraphs of one article are the same paragraph.
 NEAR_REPEAT_RATIO = 95.0

@@ -23,7 +23,7 @@ from newsclaims.claims import (
     match_form,
     wording_diff,
 )
-from newsclaims.neardup import (
+from newsclaims.similarity.neardup import (
     NEAR_DUPLICATE_THRESHOLD,
     article_signature,
     band_keys,

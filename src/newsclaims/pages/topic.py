@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .sources import TopicProfile
-from .text import fold_quotes
+from newsclaims.config.sources import TopicProfile
+from newsclaims.text import fold_quotes
 
 # A term counts at most this often, so one repeated word cannot carry a page.
 MAX_HITS_PER_TERM = 3

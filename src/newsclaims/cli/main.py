@@ -126,8 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # -- helpers ----------------------------------------------------------------------------
 def _load_sources(flag: str | None) -> Any:
-    from .config import sources_path
-    from .sources import SourcesError, load_sources
+    from newsclaims.config.environment import sources_path
+    from newsclaims.config.sources import SourcesError, load_sources
 
     path = sources_path(flag)
     try:
@@ -139,7 +139,7 @@ def _load_sources(flag: str | None) -> Any:
 def _upgrade(url: str) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from . import db
+    from newsclaims.storage import database as db
 
     try:
         db.upgrade(url)
@@ -157,7 +157,7 @@ def _safe(url: str) -> str:
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from .config import database_url
+    from newsclaims.config.environment import database_url
 
     path, _ = _load_sources(args.sources)  # validates the file before anything starts
     url = database_url(args.db)
@@ -196,8 +196,8 @@ def run_crawl(
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from .spiders.news import NewsSpider
-    from .spool import Spool
+    from newsclaims.spiders.news import NewsSpider
+    from newsclaims.storage.spool import Spool
 
     if proxy:
         os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
@@ -262,8 +262,8 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .config import database_url
-    from .fixtureserver import DEFAULT_ROOT, start_fixture_server
+    from newsclaims.config.environment import database_url
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
 
     url = database_url(args.db)
     _upgrade(url)
@@ -288,7 +288,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_fixtures(args: argparse.Namespace) -> int:
-    from .fixtureserver import DEFAULT_ROOT, FixtureServer
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer
 
     server = FixtureServer(DEFAULT_ROOT, args.port)
     print(
@@ -303,8 +303,8 @@ def cmd_serve_fixtures(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from . import db
-    from .config import database_url
+    from newsclaims.config.environment import database_url
+    from newsclaims.storage import database as db
 
     url = database_url(args.db)
     if args.db_command == "upgrade":
@@ -317,9 +317,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def extract_file(path: Path, url: str | None, topic: Any, min_words: int) -> dict[str, Any]:
     """The crawl's exact extraction for one saved HTML file, as a JSON-ready dict."""
-    from .dedup import drop_repeated_paragraphs
-    from .extraction import ExtractionError, extract_article
-    from .topic import score_topic
+    from newsclaims.pages.extraction import ExtractionError, extract_article
+    from newsclaims.pages.paragraphs import drop_repeated_paragraphs
+    from newsclaims.pages.topic import score_topic
 
     html = path.read_bytes().decode("utf-8", errors="replace")
     page_url = url or path.resolve().as_uri().replace("file://", "http://localhost", 1)
@@ -352,7 +352,7 @@ def _existing_files(paths: list[Path]) -> tuple[list[Path], bool]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .sources import SourcesFile
+    from newsclaims.config.sources import SourcesFile
 
     config = SourcesFile.model_construct()  # field defaults: the default topic and crawl options
     if args.sources or Path("sources.toml").exists():
@@ -366,8 +366,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from .quotes import extract_quotes, read_text_document
-    from .sources import DEFAULT_TOPIC
+    from newsclaims.config.sources import DEFAULT_TOPIC
+    from newsclaims.quotes import extract_quotes, read_text_document
 
     rows = []
     files, failed = _existing_files(args.paths)
@@ -403,9 +403,15 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from . import db
-    from .config import database_url
-    from .export import ExportError, Filters, TerminalProgress, parse_time, write_csv
+    from newsclaims.config.environment import database_url
+    from newsclaims.export.datasets import (
+        ExportError,
+        Filters,
+        TerminalProgress,
+        parse_time,
+        write_csv,
+    )
+    from newsclaims.storage import database as db
 
     try:
         filters = Filters(
@@ -450,9 +456,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from sqlalchemy import select
     from sqlalchemy.exc import OperationalError
 
-    from . import db, models
-    from .config import database_url
-    from .store import ArticleStore
+    from newsclaims import models
+    from newsclaims.config.environment import database_url
+    from newsclaims.storage import database as db
+    from newsclaims.storage.articles import ArticleStore
 
     url = database_url(args.db)
     try:

@@ -17,10 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import claimstore, items, models
-from .db import make_sessionmaker
-from .text import normalize
-from .urls import registered_host, url_hash
+from newsclaims import models
+from newsclaims import records as items
+from newsclaims.discovery.urls import registered_host, url_hash
+from newsclaims.storage import claims as claimstore
+from newsclaims.storage.database import make_sessionmaker
+from newsclaims.text import normalize
 
 
 class Outcome(StrEnum):

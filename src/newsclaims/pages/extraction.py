@@ -14,10 +14,10 @@ import py3langid
 import trafilatura
 from lxml import etree
 
-from .furniture import Block, dominant_script, furniture_rule
-from .items import Article, Paragraph
-from .text import collapse_whitespace
-from .urls import canonical_url
+from newsclaims.discovery.urls import canonical_url
+from newsclaims.pages.furniture import Block, dominant_script, furniture_rule
+from newsclaims.records import Article, Paragraph
+from newsclaims.text import collapse_whitespace
 
 # Elements of trafilatura's output tree that carry article text, in reading order.
 _TEXT_BLOCKS = {"p", "quote", "item", "head"}

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .items import Article, FetchFailure
+from newsclaims.records import Article, FetchFailure
 
 SpooledItem = Article | FetchFailure
 

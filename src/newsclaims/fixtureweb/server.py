@@ -24,7 +24,7 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".png": "image/png",
 }
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "site"
+DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "fixtures" / "site"
 
 
 class FixtureServer(ThreadingHTTPServer):

@@ -10,7 +10,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-logger = logging.getLogger("newsclaims.progress")
+logger = logging.getLogger("newsclaims.crawl.progress")
 
 REPORTED = (
     ("fetched", "newsclaims/fetched"),
