@@ -1,4 +1,9 @@
-"""Every Scrapy default of newsclaims in one place (``scrapy crawl news`` uses this module).
+"""Every default of newsclaims in one place: Scrapy's and our own ``NEWSCLAIMS_*``.
+
+``scrapy crawl news`` and the ``newsclaims`` CLI both load this module. It holds plain
+values only and reads nothing at import: the environment (``NEWSCLAIMS_DATABASE_URL``,
+``NEWSCLAIMS_SOURCES``) is consulted when a command or a crawl starts, by
+``newsclaims.config.environment``, so an import never freezes a value.
 
 Polite by default: robots.txt obeyed, AutoThrottle on, a project user agent, size caps,
 timeouts and retries; the telnet and remote-control consoles off.
@@ -7,8 +12,6 @@ timeouts and retries; the telnet and remote-control consoles off.
 from __future__ import annotations
 
 import os
-
-from newsclaims.config.environment import database_url, sources_path
 
 BOT_NAME = "newsclaims"
 SPIDER_MODULES = ["newsclaims.spiders"]
@@ -41,19 +44,21 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {
-    "newsclaims.pipelines.extract.ExtractPipeline": 100,
-    "newsclaims.pipelines.paragraphs.ParagraphDedupPipeline": 200,
-    "newsclaims.pipelines.topic.TopicFilterPipeline": 300,
-    "newsclaims.pipelines.quotes.QuotePipeline": 400,
+    "newsclaims.pipelines.analyse.AnalysePipeline": 100,
     "newsclaims.pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
 }
 
-# newsclaims' own settings (override with -s NAME=value or the newsclaims CLI flags).
-NEWSCLAIMS_DATABASE_URL = database_url()
-NEWSCLAIMS_SOURCES = str(sources_path())
-NEWSCLAIMS_EXTRACT_WORKERS = max(1, (os.cpu_count() or 2))
-NEWSCLAIMS_PROGRESS_INTERVAL = 10.0
-NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"
+# newsclaims' own settings (override with -s NAME=value, the CLI flags, or, for the two
+# marked "env", the environment variable of the same name).
+NEWSCLAIMS_DATABASE_URL = "sqlite:///newsclaims.db"  # env
+NEWSCLAIMS_SOURCES = "sources.toml"  # env
+NEWSCLAIMS_MIN_WORDS = 120  # shorter pages are not articles (sources file: crawl.min_words)
+NEWSCLAIMS_CRAWL_DEPTH = 3  # link-following depth (sources file: crawl.depth)
+NEWSCLAIMS_EXTRACT_WORKERS = max(1, (os.cpu_count() or 2))  # analysis processes
+NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the CLI does it first
+NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
+NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it
+NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # items the database could not take wait here

@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from newsclaims import settings
+
 
 def _valid_regex(pattern: str) -> str:
     try:
@@ -93,8 +95,10 @@ class Source(_Strict):
 
 
 class CrawlOptions(_Strict):
-    depth: int = Field(default=3, ge=0)
-    min_words: int = Field(default=120, ge=0, description="shorter pages are not articles")
+    depth: int = Field(default=settings.NEWSCLAIMS_CRAWL_DEPTH, ge=0)
+    min_words: int = Field(
+        default=settings.NEWSCLAIMS_MIN_WORDS, ge=0, description="shorter pages are not articles"
+    )
 
 
 class SourcesFile(_Strict):

@@ -10,20 +10,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsclaims.runstats import progress_line
+
 logger = logging.getLogger("newsclaims.crawl.progress")
-
-REPORTED = (
-    ("fetched", "newsclaims/fetched"),
-    ("stored", "newsclaims/stored"),
-    ("unchanged", "newsclaims/unchanged"),
-    ("off-topic", "newsclaims/off_topic"),
-    ("duplicates", "newsclaims/duplicates"),
-    ("errors", "newsclaims/errors"),
-)
-
-
-def progress_line(stats: dict[str, Any]) -> str:
-    return " · ".join(f"{label} {int(stats.get(key, 0))}" for label, key in REPORTED)
 
 
 class Progress:

@@ -14,6 +14,7 @@ import py3langid
 import trafilatura
 from lxml import etree
 
+from newsclaims import settings
 from newsclaims.discovery.urls import canonical_url
 from newsclaims.pages.furniture import Block, dominant_script, furniture_rule
 from newsclaims.records import Article, Paragraph
@@ -39,7 +40,7 @@ def extract_article(
     *,
     http_status: int = 200,
     fetched_at: datetime | None = None,
-    min_words: int = 120,
+    min_words: int = settings.NEWSCLAIMS_MIN_WORDS,
     today: date | None = None,
 ) -> Article:
     """Extract one article; raise ExtractionError/NotAnArticle with a reason otherwise."""

@@ -14,6 +14,8 @@ from typing import Any
 from scrapy import signals
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from newsclaims import runstats
+from newsclaims.crawl.configuration import database_url, load_config
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage.articles import ArticleStore, Outcome
@@ -21,14 +23,11 @@ from newsclaims.storage.spool import Spool, SpooledItem
 
 logger = logging.getLogger(__name__)
 
-RUN_COUNTS = {
-    "fetched": "newsclaims/fetched",
-    "stored": "newsclaims/stored",
-    "unchanged": "newsclaims/unchanged",
-    "off_topic": "newsclaims/off_topic",
-    "not_article": "newsclaims/not_article",
-    "duplicates": "newsclaims/duplicates",
-    "errors": "newsclaims/errors",
+OUTCOME_STATS = {
+    Outcome.STORED: runstats.STORED,
+    Outcome.UPDATED: runstats.UPDATED,
+    Outcome.UNCHANGED: runstats.UNCHANGED,
+    Outcome.DUPLICATE: runstats.DUPLICATES,
 }
 
 
@@ -36,8 +35,9 @@ class StorePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.url = crawler.settings.get("NEWSCLAIMS_DATABASE_URL")
-        self.migrate = crawler.settings.getbool("NEWSCLAIMS_AUTO_MIGRATE", True)
+        self.url = database_url(crawler.settings)
+        self.config = load_config(crawler.settings)
+        self.migrate = crawler.settings.getbool("NEWSCLAIMS_AUTO_MIGRATE")
         self.spool = Spool(crawler.settings.get("NEWSCLAIMS_SPOOL_DIR"))
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
         self.store: ArticleStore | None = None
@@ -59,12 +59,10 @@ class StorePipeline:
             db.upgrade(self.url)
         self.store = ArticleStore(db.make_engine(self.url))
         db.require_current_schema(self.store.engine)
-        config = getattr(self.crawler.spider, "config", None)
-        if config is not None:
-            self.store.ensure_sources(
-                (s.name, s.display_name, s.domains[0] if s.domains else None)
-                for s in config.sources
-            )
+        self.store.ensure_sources(
+            (s.name, s.display_name, s.domains[0] if s.domains else None)
+            for s in self.config.sources
+        )
         self.run_id = self.store.start_run(self.crawler.spider.name)
         replayed = self.spool.replay(self._write)
         if replayed:
@@ -79,7 +77,7 @@ class StorePipeline:
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchFailure):
-            self.stats.inc_value("newsclaims/errors")
+            self.stats.inc_value(runstats.ERRORS)
             logger.warning("fetch error %s: %s", item.url, item.reason)
         elif not isinstance(item, Article):
             return item
@@ -87,16 +85,15 @@ class StorePipeline:
             outcome = await self._db(self._write, item)
         except (OperationalError, DBAPIError) as exc:
             self.spool.append(item)
-            self.stats.inc_value("newsclaims/spooled")
+            self.stats.inc_value(runstats.SPOOLED)
             logger.error(
                 "database unavailable, spooled %s to %s: %s", item.url, self.spool.path, exc.orig
             )
             return item
         if outcome is not None:
-            key = "duplicates" if outcome is Outcome.DUPLICATE else outcome.value
-            self.stats.inc_value(f"newsclaims/{key}")
+            self.stats.inc_value(OUTCOME_STATS[outcome])
             if outcome in (Outcome.STORED, Outcome.UPDATED):
-                self.stats.inc_value("newsclaims/quotes_stored", len(item.quotes))
+                self.stats.inc_value(runstats.QUOTES_STORED, len(item.quotes))
         return item
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
@@ -106,8 +103,7 @@ class StorePipeline:
     def _close(self, reason: str) -> None:
         if self.store is None or self.run_id is None:
             return
-        counts = {column: int(self.stats.get_value(key, 0)) for column, key in RUN_COUNTS.items()}
-        counts["stored"] += int(self.stats.get_value("newsclaims/updated", 0))
+        counts = runstats.run_row(self.stats.get_stats())
         status = "finished" if reason == "finished" else reason
         self.spool.replay(self._write)
         if len(self.spool):

@@ -12,7 +12,9 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsclaims.config.sources import Source, SourcesFile, load_sources
+from newsclaims import runstats
+from newsclaims.config.sources import Source, SourcesFile
+from newsclaims.crawl.configuration import load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.records import FetchedPage, FetchFailure
 
@@ -42,8 +44,10 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        path = spider._sources_arg or crawler.settings.get("NEWSCLAIMS_SOURCES")
-        spider.config = load_sources(path)
+        if spider._sources_arg:
+            # `-a sources=FILE`: the pipelines read the same file through the settings.
+            crawler.settings.set("NEWSCLAIMS_SOURCES", spider._sources_arg, priority="spider")
+        spider.config = load_config(crawler.settings)
         spider.allowed_domains = sorted({d for s in spider.config.sources for d in s.domains})
         if (
             "DEPTH_LIMIT" not in crawler.settings.attributes
@@ -98,7 +102,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or b"html" not in (
             response.headers.get("Content-Type") or b"html"
         ):
-            self.crawler.stats.inc_value("newsclaims/skipped_not_html")
+            self.crawler.stats.inc_value(runstats.SKIPPED_NOT_HTML)
             return
         source = self._source(response)
         entry: Entry | None = response.meta.get("nc_entry")
@@ -121,7 +125,7 @@ class NewsSpider(scrapy.Spider):
         """Record what failed so the operator sees it; robots.txt refusals are not failures."""
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            self.crawler.stats.inc_value("newsclaims/ignored")
+            self.crawler.stats.inc_value(runstats.IGNORED)
             return
         status = failure.value.response.status if failure.check(HttpError) else None
         reason = f"HTTP {status}" if status else describe_failure(failure)

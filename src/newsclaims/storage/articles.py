@@ -269,3 +269,9 @@ class ArticleStore:
                 name: session.execute(select(func.count()).select_from(model)).scalar_one()
                 for name, model in tables.items()
             }
+
+    def recent_runs(self, limit: int) -> list[models.CrawlRun]:
+        """The latest crawl runs, newest first (``newsclaims stats``)."""
+        with self.sessions() as session:
+            query = select(models.CrawlRun).order_by(models.CrawlRun.id.desc()).limit(limit)
+            return list(session.scalars(query))

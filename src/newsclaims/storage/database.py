@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +11,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims.config.environment import database_url
@@ -77,3 +81,21 @@ def require_current_schema(engine: Engine) -> None:
             f"database schema is at {current or 'nothing'}, code expects {head}: "
             "run `newsclaims db upgrade`"
         )
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or read; the message is one line for the operator."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def reporting_unavailable(url: str, action: str = "reach the database", hint: str = "") -> Iterator[None]:
+    """Turn a driver's connection or missing-table error into ``DatabaseUnavailable``."""
+    try:
+        yield
+    except (OperationalError, ProgrammingError) as exc:
+        raise DatabaseUnavailable(f"cannot {action} {safe_url(url)}: {exc.orig}{hint}") from None

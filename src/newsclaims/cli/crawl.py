@@ -1,0 +1,141 @@
+"""``newsclaims crawl``, ``newsclaims demo`` and ``newsclaims serve-fixtures``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from newsclaims import runstats
+from newsclaims.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_db,
+    add_sources,
+    load_sources_file,
+)
+from newsclaims.config.environment import database_url
+from newsclaims.crawl.runner import CrawlSummary, run_crawl
+from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer, start_fixture_server
+from newsclaims.storage import database as db
+
+CRAWL_EXAMPLES = """examples:
+  newsclaims crawl                                   # ./sources.toml into sqlite:///newsclaims.db
+  newsclaims crawl --sources my.toml --db postgresql://user@host/newsclaims
+  newsclaims crawl -s DOWNLOAD_DELAY=2 --log-level INFO
+"""
+DEMO_SPEED = {
+    "AUTOTHROTTLE_START_DELAY": 0.1,
+    "DOWNLOAD_DELAY": 0.1,
+    "NEWSCLAIMS_PROGRESS_INTERVAL": 2,
+}
+
+
+def register(commands: Any) -> None:
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl the configured sources into the database",
+        description="Crawl feeds, sitemaps and links of every source in the sources file.",
+        epilog=CRAWL_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_sources(crawl)
+    add_db(crawl)
+    crawl.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
+    crawl.add_argument(
+        "--depth", type=int, help="link-following depth (overrides the sources file)"
+    )
+    crawl.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
+    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
+    crawl.set_defaults(handler=cmd_crawl)
+
+    demo = commands.add_parser(
+        "demo",
+        help="serve the bundled fixture site on loopback and crawl it",
+        description="Serve the bundled fixture web on 127.0.0.1 and crawl it, offline.",
+    )
+    add_db(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = commands.add_parser(
+        "serve-fixtures",
+        help="serve the fixture site as a loopback proxy",
+        description="Serve the fixture web as an HTTP proxy on 127.0.0.1 until interrupted.",
+    )
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    serve.set_defaults(handler=cmd_serve_fixtures)
+
+
+def parse_setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise CliError(f"--set expects NAME=VALUE, got {text!r}", EXIT_USAGE)
+    return name, value
+
+
+def format_summary(summary: CrawlSummary) -> str:
+    rows = [
+        (counter.label, summary[counter.name])
+        for counter in runstats.COUNTERS
+        if counter.name != "spooled"
+    ]
+    if summary["spooled"] or summary.pending_in_spool:
+        rows.append(("spooled (database down)", summary["spooled"]))
+        rows.append(("still waiting in spool", summary.pending_in_spool))
+    width = max(len(label) for label, _ in rows)
+    lines = [f"crawl {summary.finish_reason}"]
+    lines += [f"  {label:<{width}}  {value}" for label, value in rows]
+    return "\n".join(lines)
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    path, _ = load_sources_file(args.sources)  # validates the file before anything starts
+    url = database_url(args.db)
+    with db.reporting_unavailable(url):
+        db.upgrade(url)
+    overrides: dict[str, Any] = dict(parse_setting(s) for s in args.set)
+    if args.depth is not None:
+        overrides["DEPTH_LIMIT"] = args.depth
+    summary = run_crawl(path, url, proxy=args.proxy, log_level=args.log_level, overrides=overrides)
+    print(format_summary(summary))
+    if summary.pending_in_spool:
+        print(
+            f"newsclaims: {summary.pending_in_spool} items wait in the spool for the database; "
+            "the next crawl writes them",
+            file=sys.stderr,
+        )
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    url = database_url(args.db)
+    with db.reporting_unavailable(url):
+        db.upgrade(url)
+    server = start_fixture_server(DEFAULT_ROOT)
+    print(f"serving the fixture site on {server.proxy_url} (loopback proxy)", file=sys.stderr)
+    try:
+        summary = run_crawl(
+            DEFAULT_ROOT.parent / "sources.toml", url, proxy=server.proxy_url, overrides=DEMO_SPEED
+        )
+    finally:
+        server.shutdown()
+    print(format_summary(summary))
+    print(f"database: {db.safe_url(url)}  (try: newsclaims stats)")
+    return EXIT_OK if summary.finish_reason == "finished" else EXIT_FAILED
+
+
+def cmd_serve_fixtures(args: argparse.Namespace) -> int:
+    server = FixtureServer(DEFAULT_ROOT, args.port)
+    print(
+        f"fixture site on {server.proxy_url}; crawl with --proxy {server.proxy_url}",
+        file=sys.stderr,
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return EXIT_OK

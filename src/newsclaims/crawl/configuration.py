@@ -1,0 +1,43 @@
+"""What a crawl is configured with, read from Scrapy settings at the time it starts.
+
+Spider and pipelines ask here, so ``scrapy crawl news`` and ``newsclaims crawl`` resolve
+the database URL and the sources file the same way: a value given on the command line
+(``-s``, ``-a``, the CLI's flags) wins, then the environment, then the default in
+``newsclaims.settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+from newsclaims.config import environment
+from newsclaims.config.sources import SourcesFile, load_sources
+from newsclaims.pages.analyse import AnalysisOptions
+
+_PROJECT = SETTINGS_PRIORITIES["project"]
+
+
+def _explicit(settings: BaseSettings, name: str) -> Any:
+    """The setting's value when something above the project defaults set it, else None."""
+    priority = settings.getpriority(name)
+    return settings.get(name) if priority is not None and priority > _PROJECT else None
+
+
+def database_url(settings: BaseSettings) -> str:
+    return environment.database_url(_explicit(settings, "NEWSCLAIMS_DATABASE_URL"))
+
+
+def sources_path(settings: BaseSettings) -> Path:
+    return environment.sources_path(_explicit(settings, "NEWSCLAIMS_SOURCES"))
+
+
+def load_config(settings: BaseSettings) -> SourcesFile:
+    """The sources file this crawl runs on (raises SourcesError with file and key named)."""
+    return load_sources(sources_path(settings))
+
+
+def analysis_options(config: SourcesFile) -> AnalysisOptions:
+    return AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)

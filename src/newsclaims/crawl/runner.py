@@ -1,0 +1,76 @@
+"""Run the news spider to completion in this process (what ``newsclaims crawl`` does)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsclaims import runstats
+from newsclaims.spiders.news import NewsSpider
+from newsclaims.storage.spool import Spool
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    """How a crawl ended and what it counted (``runstats.COUNTERS`` by name)."""
+
+    finish_reason: str
+    counts: dict[str, int]
+    pending_in_spool: int = 0
+    stats: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.finish_reason == "finished" and not self.pending_in_spool
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
+
+
+def crawl_settings(
+    sources: Path, url: str, log_level: str, overrides: dict[str, Any] | None
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("newsclaims.settings", priority="project")
+    settings.setdict(
+        {
+            "NEWSCLAIMS_DATABASE_URL": url,
+            "NEWSCLAIMS_SOURCES": str(sources),
+            "NEWSCLAIMS_AUTO_MIGRATE": False,
+            "NEWSCLAIMS_PROGRESS_TO_STDERR": True,
+            "LOG_LEVEL": log_level,
+            **(overrides or {}),
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+def run_crawl(
+    sources: Path,
+    url: str,
+    *,
+    proxy: str | None = None,
+    log_level: str = "WARNING",
+    overrides: dict[str, Any] | None = None,
+) -> CrawlSummary:
+    """Crawl every source of the sources file into the database at ``url``."""
+    if proxy:
+        os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
+    settings = crawl_settings(sources, url, log_level, overrides)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, sources=str(sources))
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return CrawlSummary(
+        finish_reason=str(stats.get("finish_reason", "unknown")),
+        counts=runstats.counts(stats),
+        pending_in_spool=len(Spool(settings.get("NEWSCLAIMS_SPOOL_DIR"))),
+        stats=stats,
+    )

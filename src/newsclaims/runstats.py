@@ -1,0 +1,77 @@
+"""The crawl's counters: one home for their stat keys, labels and ``crawl_runs`` columns.
+
+Pipelines increment these keys in Scrapy's stats, the progress line and the CLI summary
+print them, and the store pipeline writes them to the run's row; each reads this table,
+so a counter is added or renamed in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+FETCHED = "newsclaims/fetched"
+STORED = "newsclaims/stored"
+UPDATED = "newsclaims/updated"
+UNCHANGED = "newsclaims/unchanged"
+OFF_TOPIC = "newsclaims/off_topic"
+NOT_ARTICLE = "newsclaims/not_article"
+DUPLICATES = "newsclaims/duplicates"
+ERRORS = "newsclaims/errors"
+QUOTES_FOUND = "newsclaims/quotes"
+QUOTES_STORED = "newsclaims/quotes_stored"
+PARAGRAPHS_DROPPED = "newsclaims/paragraphs_dropped"
+SPOOLED = "newsclaims/spooled"
+SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
+IGNORED = "newsclaims/ignored"
+ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
+REQUESTS = "downloader/request_count"  # Scrapy's own
+
+
+@dataclass(frozen=True)
+class Counter:
+    name: str  # key in summaries, and the crawl_runs column when ``in_run_row``
+    stat: str  # Scrapy stats key
+    label: str  # the summary line
+    progress: str | None = None  # label in the periodic progress line, if shown there
+    in_run_row: bool = False
+    only_if_nonzero: bool = False
+
+
+COUNTERS: tuple[Counter, ...] = (
+    Counter("fetched", FETCHED, "fetched pages", "fetched", in_run_row=True),
+    Counter("stored", STORED, "stored articles", "stored", in_run_row=True),
+    Counter("updated", UPDATED, "updated articles"),
+    Counter("unchanged", UNCHANGED, "unchanged articles", "unchanged", in_run_row=True),
+    Counter("off_topic", OFF_TOPIC, "skipped off-topic", "off-topic", in_run_row=True),
+    Counter("not_article", NOT_ARTICLE, "skipped not articles", in_run_row=True),
+    Counter("duplicates", DUPLICATES, "duplicates", "duplicates", in_run_row=True),
+    Counter("errors", ERRORS, "errors", "errors", in_run_row=True),
+    Counter("quotes", QUOTES_STORED, "quotes stored"),
+    Counter("robots_disallowed", ROBOTS_FORBIDDEN, "blocked by robots.txt"),
+    Counter("spooled", SPOOLED, "spooled (database down)", only_if_nonzero=True),
+)
+
+
+def counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Every counter's value by name (0 when the crawl never incremented it)."""
+    return {c.name: int(stats.get(c.stat, 0) or 0) for c in COUNTERS}
+
+
+def run_row(stats: Mapping[str, Any]) -> dict[str, int]:
+    """The ``crawl_runs`` columns: updated articles count as stored there."""
+    values = counts(stats)
+    row = {c.name: values[c.name] for c in COUNTERS if c.in_run_row}
+    row["stored"] += values["updated"]
+    return row
+
+
+def progress_line(stats: Mapping[str, Any]) -> str:
+    values = counts(stats)
+    return " · ".join(f"{c.progress} {values[c.name]}" for c in COUNTERS if c.progress)
+
+
+def summary_lines(stats: Mapping[str, Any]) -> list[tuple[str, int]]:
+    values = counts(stats)
+    return [(c.label, values[c.name]) for c in COUNTERS if not c.only_if_nonzero or values[c.name]]
