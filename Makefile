@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test lint typecheck wheel-check format bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,21 @@ demo: setup
 	$(BIN)/newsclaims demo
 	$(BIN)/newsclaims stats
 
-## Lint, then the whole suite against SQLite and PostgreSQL.
-test: setup lint
+## Lint, layer contracts and types, then the whole suite against SQLite and PostgreSQL.
+test: setup lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: setup
+	$(BIN)/mypy
+
+## Build the wheel, install it in a fresh virtualenv outside the checkout, migrate, demo.
+wheel-check:
+	PYTHON=$(PYTHON) .ci/wheel-check
 
 format: setup
 	$(BIN)/ruff format .
@@ -35,6 +43,8 @@ bench: setup
 	$(BIN)/python bench/bench_extraction.py
 	$(BIN)/python bench/bench_quotes.py
 	$(BIN)/python bench/bench_claims.py
+	$(BIN)/python bench/bench_export.py
+	$(BIN)/python bench/eval_quotes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache newsclaims.db newsclaims.db-* .newsclaims

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,7 +25,8 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".png": "image/png",
 }
-DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "fixtures" / "site"
+# Shipped as package data (newsclaims.fixtures), so `newsclaims demo` works from a wheel.
+DEFAULT_ROOT = Path(str(resources.files("newsclaims.fixtures"))) / "site"
 
 
 class FixtureServer(ThreadingHTTPServer):

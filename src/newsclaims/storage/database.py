@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -17,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims.config.environment import database_url
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+# Found through the package (the wheel ships them), never through the checkout.
+MIGRATIONS_DIR = Path(str(resources.files("newsclaims.migrations")))
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -44,13 +45,13 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(url: str | None = None) -> Config:
-    """Alembic config that works from any working directory (and from an installed package)."""
-    config = (
-        Config(str(PROJECT_ROOT / "alembic.ini"))
-        if (PROJECT_ROOT / "alembic.ini").exists()
-        else Config()
-    )
+    """Alembic config from the package alone: any working directory, checkout or wheel.
+
+    The top-level alembic.ini is for the ``alembic`` command run in a checkout.
+    """
+    config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
     # Leave logging to the caller (Scrapy, pytest, the CLI); alembic.ini is for the alembic CLI.
     config.attributes["configure_logger"] = False
