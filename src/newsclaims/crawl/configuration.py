@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
+from newsclaims import settings as defaults
 from newsclaims.config import environment
 from newsclaims.config.sources import SourcesFile, load_sources
 from newsclaims.pages.analyse import AnalysisOptions
@@ -21,9 +22,10 @@ _PROJECT = SETTINGS_PRIORITIES["project"]
 
 
 def _explicit(settings: BaseSettings, name: str) -> Any:
-    """The setting's value when something above the project defaults set it, else None."""
-    priority = settings.getpriority(name)
-    return settings.get(name) if priority is not None and priority > _PROJECT else None
+    """The setting's value when someone set it (command line, or a project's own value
+    different from ours), else None so the environment can speak."""
+    value, priority = settings.get(name), settings.getpriority(name) or 0
+    return value if priority > _PROJECT or value != getattr(defaults, name) else None
 
 
 def database_url(settings: BaseSettings) -> str:

@@ -46,7 +46,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider._sources_arg:
             # `-a sources=FILE`: the pipelines read the same file through the settings.
-            crawler.settings.set("NEWSCLAIMS_SOURCES", spider._sources_arg, priority="spider")
+            crawler.settings.set("NEWSCLAIMS_SOURCES", spider._sources_arg, priority="cmdline")
         spider.config = load_config(crawler.settings)
         spider.allowed_domains = sorted({d for s in spider.config.sources for d in s.domains})
         if (

@@ -1,0 +1,224 @@
+"""The spider and pipelines in-process, built by Scrapy's own ``get_crawler``.
+
+The subprocess tests (test_crawl_e2e, test_cli) run the whole engine as a user does;
+these drive one component at a time with real responses from the fixture web's files,
+a real process pool and real databases, so a failure points at the component.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.settings import Settings
+from scrapy.spiders import Spider
+from scrapy.utils.test import get_crawler, get_reactor_settings
+from sqlalchemy import select
+
+from newsclaims import models, runstats
+from newsclaims.pipelines.analyse import AnalysePipeline
+from newsclaims.pipelines.store import StorePipeline
+from newsclaims.records import Article, FetchedPage, FetchFailure
+from newsclaims.spiders.news import NewsSpider
+from newsclaims.storage import database as db
+
+from .conftest import FIXTURE_SOURCES, ROOT, Crawl, run_cli
+
+SITE = ROOT / "fixtures" / "site"
+SEED_PATH = "www.ibtimes.test/world/2014/12/03/john-kerry-says-air-strikes-having-significant-impact-isis.html"
+SPORT_PATH = "www.sportsdaily.test/football/2014/12/03/riverside-united-3-northgate-athletic-1-match-report.html"
+INDEX_PATH = "www.ibtimes.test/index.html"
+
+
+def _page(path: str) -> FetchedPage:
+    url = f"http://{path}"
+    html = (SITE / path).read_text(encoding="utf-8")
+    return FetchedPage(url=url, requested_url=url, source="ibtimes", status=200, html=html)
+
+
+def _news_crawler(settings: dict[str, Any], **spider_args: Any) -> Crawler:
+    """A crawler whose spider is built as ``Crawler.crawl`` builds it: before the settings
+    freeze (``get_crawler`` freezes them first, and the spider sets DEPTH_LIMIT)."""
+    values = Settings()
+    values.setmodule("newsclaims.settings", priority="project")
+    values.setdict({**get_reactor_settings(), **settings}, priority="cmdline")
+    crawler = Crawler(NewsSpider, values)
+    crawler.spider = crawler._create_spider(**spider_args)
+    crawler._apply_settings()
+    return crawler
+
+
+def _spider(**settings: Any) -> NewsSpider:
+    crawler = _news_crawler({"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), **settings})
+    assert isinstance(crawler.spider, NewsSpider)
+    return crawler.spider
+
+
+def _response(spider: NewsSpider, path: str, cls: type = HtmlResponse, **meta: Any) -> Any:
+    url = f"http://{path}"
+    request = Request(url, meta={"nc_source": "ibtimes", **meta})
+    return cls(url=url, body=(SITE / path).read_bytes(), request=request, encoding="utf-8")
+
+
+# -- spider -----------------------------------------------------------------------------
+def test_spider_starts_from_every_feed_sitemap_and_start_page():
+    spider = _spider()
+
+    async def collect() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert spider.config is not None
+    expected = {
+        str(url)
+        for source in spider.config.sources
+        for url in (*source.feeds, *source.sitemaps, *source.start_pages)
+    }
+    assert {r.url for r in requests} == expected
+    assert {r.meta["nc_via"] for r in requests} == {"feed", "sitemap", "start"}
+    assert all(r.meta["nc_source"] for r in requests)
+
+
+def test_spider_reads_a_feed_into_page_requests_with_the_entry():
+    spider = _spider()
+    response = _response(spider, "www.ibtimes.test/rss/world.rss", XmlResponse)
+    requests = list(spider.parse_feed(response))
+    assert requests, "the fixture feed lists articles"
+    assert all(r.callback == spider.parse_page and r.meta["nc_via"] == "feed" for r in requests)
+    assert any(r.meta["nc_entry"].published is not None for r in requests)
+
+
+def test_spider_yields_the_page_and_follows_only_allowed_links():
+    spider = _spider()
+    outputs = list(spider.parse_page(_response(spider, SEED_PATH)))
+    pages = [o for o in outputs if isinstance(o, FetchedPage)]
+    links = [o for o in outputs if isinstance(o, Request)]
+    assert len(pages) == 1 and str(pages[0].url).endswith(SEED_PATH.split("/", 1)[1])
+    assert pages[0].source == "ibtimes" and "<html" in pages[0].html.lower()
+    assert links and all("www.ibtimes.test" in r.url for r in links)
+
+
+def test_spider_takes_the_sources_file_from_its_argument(tmp_path: Path):
+    crawler = _news_crawler(
+        {"NEWSCLAIMS_SOURCES": str(tmp_path / "absent.toml")}, sources=str(FIXTURE_SOURCES)
+    )
+    assert isinstance(crawler.spider, NewsSpider) and crawler.spider.config is not None
+    assert crawler.settings.get("NEWSCLAIMS_SOURCES") == str(FIXTURE_SOURCES)
+    assert crawler.settings.getint("DEPTH_LIMIT") == crawler.spider.config.crawl.depth
+
+
+# -- analyse pipeline ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def analyse() -> Iterator[AnalysePipeline]:
+    crawler = get_crawler(
+        Spider, {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), "NEWSCLAIMS_EXTRACT_WORKERS": 1}
+    )
+    pipeline = AnalysePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    yield pipeline
+    pipeline.close_spider()
+
+
+def test_analyse_pipeline_turns_an_on_topic_page_into_an_article_with_quotes(analyse):
+    article = asyncio.run(analyse.process_item(_page(SEED_PATH)))
+    assert isinstance(article, Article)
+    assert article.title and article.title.startswith("John Kerry Says Air Strikes")
+    assert article.topic == "coalition-air-strikes" and article.topic_score
+    assert any(q.speaker == "John Kerry" for q in article.quotes)
+    assert analyse.stats.get_value(runstats.FETCHED) >= 1
+
+
+@pytest.mark.parametrize(
+    ("path", "counter"), [(SPORT_PATH, runstats.OFF_TOPIC), (INDEX_PATH, runstats.NOT_ARTICLE)]
+)
+def test_analyse_pipeline_drops_and_counts_what_is_not_stored(analyse, path, counter):
+    before = analyse.stats.get_value(counter, 0)
+    with pytest.raises(DropItem):
+        asyncio.run(analyse.process_item(_page(path)))
+    assert analyse.stats.get_value(counter) == before + 1
+
+
+def test_analyse_pipeline_turns_an_unreadable_page_into_a_recorded_failure(analyse):
+    page = _page(SEED_PATH).model_copy(update={"html": "   "})
+    failure = asyncio.run(analyse.process_item(page))
+    assert isinstance(failure, FetchFailure) and "empty document" in failure.reason
+
+
+def test_analyse_pipeline_refuses_to_start_without_a_sources_file(tmp_path: Path):
+    crawler = get_crawler(Spider, {"NEWSCLAIMS_SOURCES": str(tmp_path / "none.toml")})
+    with pytest.raises(ValueError, match="sources file not found"):
+        AnalysePipeline.from_crawler(crawler)
+
+
+# -- store pipeline ---------------------------------------------------------------------
+def test_store_pipeline_writes_articles_failures_and_the_run_row(db_url, tmp_path, analyse):
+    crawler = _news_crawler(
+        {
+            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
+            "NEWSCLAIMS_DATABASE_URL": db_url,
+            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
+        }
+    )
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    article = asyncio.run(analyse.process_item(_page(SEED_PATH)))
+    failure = FetchFailure(url="http://www.ibtimes.test/gone", reason="HTTP 404", status=404)
+
+    async def run() -> None:
+        store = StorePipeline.from_crawler(crawler)
+        await store.open_spider()
+        crawler.stats.inc_value(runstats.FETCHED)
+        await store.process_item(article)
+        await store.process_item(article)  # the same page again in one run
+        await store.process_item(failure)
+        await store.spider_closed(crawler.spider, "finished")
+
+    asyncio.run(run())
+    engine = db.make_engine(db_url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            stored = session.scalars(select(models.Article)).all()
+            run_row = session.scalars(select(models.CrawlRun)).one()
+            errors = session.scalars(select(models.FetchError)).all()
+            quotes = session.scalars(select(models.Quote)).all()
+    finally:
+        engine.dispose()
+    assert [a.canonical_url for a in stored] == [str(article.canonical_url)]
+    assert len(quotes) == len(article.quotes) > 0
+    assert [e.url for e in errors] == [failure.url]
+    assert run_row.status == "finished" and run_row.finished_at is not None
+    assert (run_row.fetched, run_row.stored, run_row.duplicates, run_row.errors) == (1, 1, 1, 1)
+
+
+# -- one analysis path -------------------------------------------------------------------
+def test_extract_prints_exactly_what_the_crawl_stored(crawl: Crawl):
+    url = f"http://{SEED_PATH}"
+    result = run_cli("extract", str(SITE / SEED_PATH), "--url", url)
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    engine = db.make_engine(crawl.url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            article = session.scalars(
+                select(models.Article).where(models.Article.canonical_url == printed["url"])
+            ).one()
+            paragraphs = [p.text for p in article.paragraphs]
+            quotes = session.scalars(
+                select(models.Quote)
+                .where(models.Quote.article_id == article.id)
+                .order_by(models.Quote.paragraph_position, models.Quote.start)
+            ).all()
+            stored_quotes = [(q.paragraph_position, q.start, q.text, q.kind) for q in quotes]
+    finally:
+        engine.dispose()
+    assert printed["title"] == article.title
+    assert printed["paragraphs"] == paragraphs
+    shown = sorted((q["paragraph"], q["start"], q["quote"], q["kind"]) for q in printed["quotes"])
+    assert shown == stored_quotes
