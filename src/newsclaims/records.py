@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from newsclaims.dates import to_utc
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -21,7 +23,7 @@ class _Model(BaseModel):
 
 
 def _to_utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None
+    return to_utc(value) if value is not None else None
 
 
 class FetchedPage(_Model):

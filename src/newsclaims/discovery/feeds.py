@@ -9,10 +9,11 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import feedparser
 from lxml import etree
+
+from newsclaims.dates import parse_datetime
 
 _NS_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
@@ -50,19 +51,6 @@ def _text(element: etree._Element | None) -> str | None:
     return element.text.strip() if element is not None and element.text else None
 
 
-def _parse_datetime(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
 def parse_sitemap(body: bytes) -> SitemapContent:
     """A urlset (with news: tags when present) or a sitemap index; gzip accepted."""
     if body[:2] == b"\x1f\x8b":
@@ -83,5 +71,5 @@ def parse_sitemap(body: bytes) -> SitemapContent:
         title = _text(news.find(f"{{{_NS_NEWS}}}title")) if news is not None else None
         date = _text(news.find(f"{{{_NS_NEWS}}}publication_date")) if news is not None else None
         date = date or _text(url.find("{*}lastmod"))
-        entries.append(Entry(loc, title, _parse_datetime(date)))
+        entries.append(Entry(loc, title, parse_datetime(date)))
     return SitemapContent(entries, [])

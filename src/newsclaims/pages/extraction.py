@@ -15,6 +15,7 @@ import trafilatura
 from lxml import etree
 
 from newsclaims import settings
+from newsclaims.dates import parse_datetime
 from newsclaims.discovery.urls import canonical_url
 from newsclaims.pages.furniture import Block, dominant_script, furniture_rule
 from newsclaims.records import Article, Paragraph
@@ -144,23 +145,10 @@ def _published(
     """The page's own full timestamp when it declares one, else htmldate's find; never future."""
     candidates = [v for xpath in _PUBLISHED_XPATHS for v in tree.xpath(xpath)]
     for value in [*candidates, htmldate_value]:
-        parsed = _parse_date(value)
+        parsed = parse_datetime(value)
         if parsed is not None and parsed.date() <= today:
             return parsed
     return None
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = datetime.strptime(value.strip(), _DATE_FORMAT)
-        except ValueError:
-            return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}")

@@ -1,0 +1,36 @@
+"""One date parser and one rule for time zones: every time newsclaims keeps is aware UTC.
+
+Pages, feeds, sitemaps and command-line filters write dates in ISO 8601, in a
+``+0000``-offset variant, or in RFC 2822 (RSS); a value without a zone is taken as UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+_COMPACT_OFFSET = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def to_utc(value: datetime) -> datetime:
+    """The same instant in UTC; a naive value is UTC already."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601 (date or date-time), ``…T…+0000``, or RFC 2822; None when it is none of them."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    try:
+        return to_utc(datetime.strptime(text, _COMPACT_OFFSET))
+    except ValueError:
+        pass
+    try:
+        return to_utc(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        return None
