@@ -37,13 +37,10 @@ from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import Session
 
 from newsclaims import models
-from newsclaims.claims import (
-    ClaimIndex,
-    claim_band_buckets,
-    claim_band_keys,
-    claim_sentences,
-    match_form,
-)
+from newsclaims.claims.forms import match_form
+from newsclaims.claims.index import ClaimIndex
+from newsclaims.claims.matching import claim_band_buckets, claim_band_keys
+from newsclaims.claims.sentences import claim_sentences
 from newsclaims.storage.claims import find_claim
 
 SPEAKERS = 1000

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.quotes.extract import extract_quotes, read_text_document
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIRS = [ROOT / "tests" / "data" / "seeds", ROOT / "tests" / "data" / "quotes_hard"]

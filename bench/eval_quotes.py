@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.quotes.extract import extract_quotes, read_text_document
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.quotes.extract import extract_quotes, read_text_document
 from newsclaims.records import Quote
 from newsclaims.text import normalize
 

@@ -8,15 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsclaims.claims import (
-    MATCH_THRESHOLD,
-    ClaimIndex,
-    Edit,
-    claim_sentences,
-    claim_similarity,
-    match_form,
-    wording_diff,
-)
+from newsclaims.claims.forms import match_form
+from newsclaims.claims.index import ClaimIndex
+from newsclaims.claims.matching import MATCH_THRESHOLD, claim_similarity
+from newsclaims.claims.sentences import claim_sentences
+from newsclaims.claims.wording import Edit, wording_diff
 
 SEED_000_IMPACT = (
     "Our impact will be measured most likely in years but our efforts are already having a "

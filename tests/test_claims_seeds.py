@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.claims import ClaimIndex, claim_sentences, wording_diff
+from newsclaims.claims.index import ClaimIndex
+from newsclaims.claims.sentences import claim_sentences
+from newsclaims.claims.wording import wording_diff
 from newsclaims.text import normalize
 
 DATA = Path(__file__).parent / "data"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsclaims.quotes import extract_quotes
+from newsclaims.quotes.extract import extract_quotes
 from newsclaims.records import Quote
-from newsclaims.speakers import PersonRegistry, parse_mention, roles_match
+from newsclaims.speakers.mentions import parse_mention
+from newsclaims.speakers.registry import PersonRegistry, Position, roles_match
 
 
 def quotes_of(*paragraphs: str, headline: str | None = None) -> list[Quote]:
@@ -443,7 +444,7 @@ def test_signs_are_statements_without_a_speaker() -> None:
     assert [(q.speaker, q.kind) for q in found] == [(None, "direct"), (None, "direct")]
 
 
-# --- speakers module ---------------------------------------------------------------
+# --- speakers package --------------------------------------------------------------
 
 
 def test_parse_mention_separates_role_title_and_name() -> None:
@@ -468,9 +469,9 @@ def test_registry_merges_surname_mentions() -> None:
     registry = PersonRegistry()
     full = parse_mention(["Syrian", "President", "Bashar", "al-Assad"])
     assert full is not None
-    registry.register(full, 0)
+    registry.register(full, Position(0, 0))
     short = parse_mention(["Assad"])
     assert short is not None
-    resolved = registry.resolve(short, 5).person
+    resolved = registry.resolve(short, Position(0, 5)).person
     assert resolved is not None and resolved.name == "Bashar al-Assad"
     assert resolved.role == "Syrian President"

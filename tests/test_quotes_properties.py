@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.quotes.extract import extract_quotes, read_text_document
 from newsclaims.records import Quote
 
 MARKS = ['"', "“", "”", "„", "‟", "«", "»", "‹", "›", "'", "‘", "’", "‚"]

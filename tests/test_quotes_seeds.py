@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.quotes import extract_quotes, read_text_document
+from newsclaims.quotes.extract import extract_quotes, read_text_document
 from newsclaims.records import Quote
 
 from .quote_scoring import texts_match

@@ -1,0 +1,64 @@
+"""The two passes that fill an article's person registry before attribution.
+
+All full names are registered first, so that a surname written before the full
+name still finds its person; then mentions are resolved in reading order,
+which is what pronouns and role nouns depend on.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from newsclaims.quotes.paragraph import Para
+from newsclaims.speakers.lexicon import PRONOUN_GENDER
+from newsclaims.speakers.registry import Person, PersonRegistry, Position
+from newsclaims.speakers.words import bare
+
+
+def register_names(paras: Sequence[Para], registry: PersonRegistry) -> None:
+    """First pass: every multi-word name in the article, with the roles stated for it."""
+    for para in paras:
+        for start, _, mention in para.names:
+            registry.register(mention, Position(para.index, start))
+        for cue in para.cues:
+            if cue.mention is not None and cue.mention.kind == "name":
+                registry.register(cue.mention, Position(para.index, cue.index))
+
+
+def _learn_gender(
+    para: Para, end: int, next_name: int, person: Person, registry: PersonRegistry
+) -> None:
+    """The first he/his or she/her after a name, before any other name, tells its gender."""
+    k = bisect_left(para.pronouns, end)
+    if k >= len(para.pronouns):
+        return
+    index = para.pronouns[k]
+    if index < next_name and para.tokens[index].sentence == para.tokens[end - 1].sentence:
+        registry.learn_gender(person, PRONOUN_GENDER[bare(para.tokens[index].text)])
+
+
+def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
+    """Second pass, in reading order: names seen, cue subjects resolved, speakers noted."""
+    events: list[tuple[int, int, int]] = []
+    for n, (start, _end, _mention) in enumerate(para.names):
+        events.append((start, 0, n))
+    for c, cue in enumerate(para.cues):
+        events.append((cue.index, 1, c))
+    events.sort()
+    for index, kind, item in events:
+        pos = Position(para.index, index)
+        if kind == 0:
+            start, end, mention = para.names[item]
+            person = registry.resolve(mention, pos).person
+            if person is not None:
+                registry.see(person, pos)
+                nxt = para.names[item + 1][0] if item + 1 < len(para.names) else len(para.tokens)
+                _learn_gender(para, end, nxt, person, registry)
+            continue
+        cue = para.cues[item]
+        if cue.mention is None:
+            continue
+        cue.resolution = registry.resolve(cue.mention, pos)
+        if cue.resolution.person is not None:
+            registry.see(cue.resolution.person, pos)

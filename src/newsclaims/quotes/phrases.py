@@ -1,0 +1,188 @@
+"""Speaker noun phrases read off the tokens, forwards or backwards from a point.
+
+`U.S. Secretary of State John Kerry`, `the club's chief executive`, `he`: a run
+of name, role and rank words with a determiner and `of`/`to`/`for` inside,
+bounded to a few tokens so reading one is constant work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsclaims.quotes.cues import CUES
+from newsclaims.quotes.paragraph import Para, sentence_start
+from newsclaims.speakers.lexicon import (
+    CONNECTORS,
+    DETERMINERS,
+    NON_NAME_WORDS,
+    ROLE_HEADS,
+    SUBJECT_PRONOUNS,
+    read_words,
+)
+from newsclaims.speakers.mentions import Mention, is_personal, parse_mention
+from newsclaims.speakers.words import (
+    bare,
+    is_capitalised,
+    is_name_word,
+    is_np_word,
+    is_role_noun,
+    is_role_word,
+    is_title_case,
+)
+
+NP_MAX = 12
+"""The longest noun phrase read, in tokens."""
+FUNCTION_WORDS = (
+    NON_NAME_WORDS | frozenset(CUES) | read_words("newsclaims.quotes", "function_words.txt")
+)
+"""Words that end a noun phrase: no name, role or modifier is one of them."""
+RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "that", "when"})
+POSTMODIFIER_PREPS = frozenset({"of", "at", "from", "in"})
+"""`Hannah Weiss of the University`: prepositions after which a place follows a person."""
+_EDGE_WORDS = CONNECTORS | DETERMINERS
+
+
+@dataclass
+class NounPhrase:
+    """A noun phrase read off the tokens: where it lies and what it denotes."""
+
+    start: int
+    end: int
+    mention: Mention
+
+
+def lowered(para: Para, i: int) -> bool:
+    """A sentence's first word that the article elsewhere writes in lower case."""
+    token = para.tokens[i]
+    if i != sentence_start(para, i) or not is_capitalised(token.text):
+        return False
+    low = token.text.casefold()
+    return low in para.common or low in ROLE_HEADS
+
+
+def _leads_to_role(para: Para, i: int) -> bool:
+    """`union official`, `the report's lead author`: modifiers ending in a role noun."""
+    tokens = para.tokens
+    for k in range(i, min(i + 3, len(tokens))):
+        token = tokens[k]
+        text = token.text.lower() if k == i else token.text
+        if not token.word or not text.islower() or bare(text) in FUNCTION_WORDS:
+            return False
+        if is_role_noun(text) or is_role_word(text):
+            return True
+    return False
+
+
+def np_ok(para: Para, i: int) -> bool:
+    """Whether token i can sit inside a speaker noun phrase."""
+    token = para.tokens[i]
+    if not token.word or bare(token.text) in DETERMINERS:
+        return False
+    if lowered(para, i):
+        return _leads_to_role(para, i)
+    if token.text[:1].islower():
+        return is_np_word(token.text) or _leads_to_role(para, i)
+    return is_np_word(token.text)
+
+
+def _phrase(para: Para, start: int, end: int) -> NounPhrase | None:
+    words = [t.text for t in para.tokens[start:end] if t.quote < 0]
+    if not words:
+        return None
+    first = start
+    while first < end and bare(para.tokens[first].text) in DETERMINERS:
+        first += 1
+    mention = parse_mention(words, lowered_first=first < end and lowered(para, first))
+    return NounPhrase(start, end, mention) if mention is not None else None
+
+
+def _nickname_at(para: Para, k: int) -> bool:
+    """`Daniel "The Wall" Okafor`: a short capitalised quote between name words."""
+    tokens = para.tokens
+    if k + 1 >= len(tokens) or tokens[k].quote < 0 or not tokens[k + 1].word:
+        return False
+    words = tokens[k].text.split()
+    return 0 < len(words) <= 3 and is_title_case(words) and is_name_word(tokens[k + 1].text)
+
+
+def read_forward(para: Para, start: int) -> NounPhrase | None:
+    """The noun phrase starting at `start` (determiner, role words, name)."""
+    tokens = para.tokens
+    k = start
+    if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in SUBJECT_PRONOUNS:
+        return _phrase(para, k, k + 1)
+    if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in DETERMINERS:
+        k += 1
+    while k < len(tokens) and k - start < NP_MAX:
+        token = tokens[k]
+        low = bare(token.text) if token.word else ""
+        if (
+            np_ok(para, k)
+            or (low in CONNECTORS and k > start and is_role_word(tokens[k - 1].text))
+            or (low == "the" and k > start and bare(tokens[k - 1].text) in CONNECTORS)
+            or (k > start and tokens[k - 1].word and _nickname_at(para, k))
+        ):
+            k += 1
+        else:
+            break
+    while k > start and bare(tokens[k - 1].text) in _EDGE_WORDS:
+        k -= 1
+    if k == start or all(bare(t.text) in DETERMINERS for t in tokens[start:k]):
+        return None
+    return _phrase(para, start, k)
+
+
+def read_backward(para: Para, end: int, floor: int) -> NounPhrase | None:
+    """The noun phrase ending at token `end`, read right to left."""
+    tokens = para.tokens
+    k = end
+    while k >= floor and end - k < NP_MAX:
+        token = tokens[k]
+        low = bare(token.text) if token.word else ""
+        if (token.word and np_ok(para, k)) or (
+            low in CONNECTORS and k < end and k > floor and is_role_word(tokens[k - 1].text)
+        ):
+            k -= 1
+        elif low in DETERMINERS and k < end:
+            k -= 1
+            break
+        elif low in SUBJECT_PRONOUNS and k == end:
+            return _phrase(para, k, k + 1)
+        else:
+            break
+    start = k + 1
+    while start <= end and bare(tokens[start].text) in CONNECTORS:
+        start += 1
+    return _phrase(para, start, end + 1) if start <= end else None
+
+
+def with_apposed_name(para: Para, np: NounPhrase) -> NounPhrase:
+    """`His lawyer, Alan Mercer,` / `the club's chief executive, Alison Park`: the name."""
+    if np.mention.kind != "role" or np.end + 1 >= len(para.tokens):
+        return np
+    if para.tokens[np.end].text != ",":
+        return np
+    named = read_forward(para, np.end + 1)
+    if named is None or named.mention.kind != "name":
+        return np
+    after = para.tokens[named.end] if named.end < len(para.tokens) else None
+    if after is not None and after.word and bare(after.text) not in POSTMODIFIER_PREPS:
+        return np
+    return named
+
+
+def head_of_postmodified(para: Para, np: NounPhrase, floor: int) -> NounPhrase:
+    """`Professor Hannah Weiss of the University of Cape Town said`: the person, not the place."""
+    current = np
+    for _ in range(3):
+        mention = current.mention
+        if mention.kind in ("role", "pronoun") or mention.role or mention.title:
+            break
+        before = current.start - 1
+        if before <= floor or bare(para.tokens[before].text) not in POSTMODIFIER_PREPS:
+            break
+        earlier = read_backward(para, before - 1, floor)
+        if earlier is None:
+            break
+        current = earlier
+    return current if is_personal(current.mention) else np

@@ -1,0 +1,159 @@
+"""Who a cue verb's subject is: before it, after it (`said Kerry`), or heading its clause.
+
+The subject is looked for in a bounded window of the cue's own sentence, so the
+work per cue is constant. Nothing is resolved here: the subject is read as a
+`Mention`, and the registry later decides who it denotes.
+"""
+
+from __future__ import annotations
+
+from newsclaims.quotes.cues import CUES, INVERTIBLE, WINDOW, is_cue
+from newsclaims.quotes.paragraph import Cue, Para, sentence_start
+from newsclaims.quotes.phrases import (
+    FUNCTION_WORDS,
+    RELATIVES,
+    head_of_postmodified,
+    read_backward,
+    read_forward,
+    with_apposed_name,
+)
+from newsclaims.quotes.tokens import Token
+from newsclaims.speakers.lexicon import DETERMINERS, read_words
+from newsclaims.speakers.mentions import Mention, is_personal
+from newsclaims.speakers.words import bare, is_capitalised
+
+_SUBJECT_SKIP = read_words("newsclaims.quotes", "subject_skip.txt")
+_CLAUSE_OPENERS = read_words("newsclaims.quotes", "clause_openers.txt")
+_CONJUNCTIONS = frozenset({"but", "and", "yet", "so"})
+_COMMA_LIKE = frozenset({",", ";", "—", "–", "(", ")"})
+
+Subject = tuple[Mention | None, int]
+"""The subject's mention (None: no subject found) and its first token (-1 if none)."""
+
+
+def _is_comma_like(token: Token) -> bool:
+    return not token.word and token.quote < 0 and token.text in _COMMA_LIKE
+
+
+def _segment_subject(para: Para, floor: int, cue: int) -> Subject:
+    """The subject heading the clause: `Kerry, who met Abadi, also hailed …`."""
+    tokens = para.tokens
+    k = floor
+    while k < cue:
+        seg_end = k
+        while seg_end < cue and not _is_comma_like(tokens[seg_end]):
+            seg_end += 1
+        first = k
+        while first < seg_end and (
+            tokens[first].quote >= 0
+            or not tokens[first].word
+            or bare(tokens[first].text) in _CONJUNCTIONS
+        ):
+            first += 1
+        head = tokens[first] if first < seg_end else None
+        skip = (
+            head is None
+            or bare(head.text) in _CLAUSE_OPENERS
+            or bare(head.text) in RELATIVES
+            or (head.text.endswith("ing") and is_capitalised(head.text))
+        )
+        if not skip:
+            np = read_forward(para, first)
+            if np is None:
+                return Mention("other", ""), first
+            np = with_apposed_name(para, np)
+            return np.mention, np.start
+        k = seg_end + 1
+    return None, -1
+
+
+def _according_subject(para: Para, ci: int) -> Subject:
+    """`according to Kerry`, `according to a statement from the club's chief executive`."""
+    tokens = para.tokens
+    np = read_forward(para, ci + 2)
+    if np is None or not is_personal(np.mention):
+        for k in range(ci + 2, min(ci + 8, len(tokens) - 1)):
+            if not tokens[k].word:
+                break
+            if bare(tokens[k].text) in {"from", "by"}:
+                np = read_forward(para, k + 1)
+                break
+    if np is None:
+        return None, -1
+    np = with_apposed_name(para, np)
+    return np.mention, ci + 2
+
+
+def _inverted_subject(para: Para, ci: int) -> Subject:
+    """`"…," said Kerry`: the subject follows a cue that allows inversion."""
+    tokens = para.tokens
+    if CUES.get(tokens[ci].text.casefold()) not in INVERTIBLE or ci + 1 >= len(tokens):
+        return None, -1
+    np = read_forward(para, ci + 1) if tokens[ci + 1].word else None
+    if np is None:
+        return None, -1
+    if is_personal(np.mention):
+        return with_apposed_name(para, np).mention, ci + 1
+    return Mention("other", np.mention.text), ci + 1
+
+
+def _plain_subject(para: Para, j: int, floor: int) -> tuple[Mention, int]:
+    """`the mayor's office said`, `one fan said`: a subject that names nobody."""
+    tokens = para.tokens
+    if bare(tokens[j].text) in FUNCTION_WORDS:
+        return Mention("other", ""), j
+    k = j
+    while k > floor and j - k < 4 and tokens[k - 1].word:
+        previous = bare(tokens[k - 1].text)
+        if previous in FUNCTION_WORDS and previous not in DETERMINERS:
+            break
+        k -= 1
+        if previous in DETERMINERS:
+            break
+    text = para.text[tokens[k].start : tokens[j].end]
+    return Mention("other", text), k
+
+
+def _cue_subject(para: Para, ci: int) -> Subject:
+    """The subject of the cue verb at `ci`: before it, after it, or heading its clause."""
+    tokens = para.tokens
+    floor = max(sentence_start(para, ci), ci - WINDOW)
+    if tokens[ci].text.casefold() == "according":
+        return _according_subject(para, ci)
+    j = ci - 1
+    skipped = 0
+    while j >= floor and tokens[j].word and bare(tokens[j].text) in _SUBJECT_SKIP and skipped < 4:
+        j -= 1
+        skipped += 1
+    if j >= floor and tokens[j].word:
+        low = bare(tokens[j].text)
+        if low == "who" and j - 2 >= floor and tokens[j - 1].text == ",":
+            j -= 2
+        elif low in _CONJUNCTIONS:
+            return _segment_subject(para, floor, j)
+        np = read_backward(para, j, floor)
+        if np is None:
+            return _plain_subject(para, j, floor)
+        np = head_of_postmodified(para, np, floor)
+        return np.mention, np.start
+    after_quote = j < floor or tokens[j].quote >= 0 or (j > 0 and tokens[j - 1].quote >= 0)
+    if after_quote:
+        inverted = _inverted_subject(para, ci)
+        if inverted[0] is not None:
+            return inverted
+    if j < floor or _is_comma_like(tokens[j]) or tokens[j].text == ":":
+        subject = _segment_subject(para, floor, ci)
+        if subject[0] is not None:
+            return subject
+    return _inverted_subject(para, ci)
+
+
+def find_cues(para: Para) -> None:
+    """Every cue of the paragraph in order, with its subject as written."""
+    for i in range(len(para.tokens)):
+        base = is_cue(para, i)
+        if base is None:
+            continue
+        mention, start = _cue_subject(para, i)
+        para.cues.append(Cue(i, para.tokens[i].text, base, mention, start))
+        para.cue_positions.append(i)

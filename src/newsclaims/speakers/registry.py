@@ -1,0 +1,221 @@
+"""One canonical person per article: full names, surnames, role nouns and pronouns.
+
+A later `Kerry`, `the top U.S. diplomat` or `he` is mapped to the person named in
+full before it, by exact name, surname, matching role or recency; no model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+
+from newsclaims.speakers.lexicon import CONNECTORS, DETERMINERS, PLACE_WORDS, Gender
+from newsclaims.speakers.mentions import Mention
+from newsclaims.speakers.words import bare
+
+
+class Position(NamedTuple):
+    """Where in the article something was read: reading order is tuple order."""
+
+    paragraph: int
+    token: int
+
+
+START = Position(0, 0)
+"""The first token of the body."""
+BEFORE_START = Position(-1, 0)
+"""Earlier than anything read (a person not yet seen)."""
+AFTER_END = Position(1 << 62, 0)
+"""Later than anything in the body: the headline is read knowing the whole article."""
+
+
+def _role_key(role: str) -> str:
+    """Role words that carry meaning, for comparing `State Secretary` with `Secretary of State`."""
+    keep = []
+    for word in role.replace("-", " ").split():
+        low = bare(word)
+        if low in DETERMINERS or low in CONNECTORS or low in PLACE_WORDS:
+            continue
+        if low in {"top", "senior", "the"}:
+            continue
+        keep.append(low)
+    return " ".join(sorted(keep))
+
+
+def roles_match(mention_role: str, person_role: str) -> bool:
+    """A role noun refers to a person when its words are (nearly) among the person's."""
+    want, have = _role_key(mention_role), _role_key(person_role)
+    if not want or not have:
+        return False
+    if set(want.split()) <= set(have.split()):
+        return True
+    return fuzz.token_set_ratio(want, have) >= 90
+
+
+@dataclass
+class Person:
+    """One real person named in an article, with everything known about them."""
+
+    name: str
+    roles: list[str] = field(default_factory=list)
+    gender: Gender | None = None
+    origins: list[str] = field(default_factory=list)
+    first_seen: Position = START
+    last_seen: Position = BEFORE_START
+
+    @property
+    def first_name(self) -> str:
+        return bare(self.name.split()[0])
+
+    @property
+    def role(self) -> str | None:
+        return self.roles[0] if self.roles else None
+
+
+def _surname_keys(name: str) -> list[str]:
+    """`al-Assad` is also referred to as `Assad`."""
+    last = bare(name.split()[-1])
+    keys = [last]
+    for prefix in ("al-", "el-", "ad-", "as-", "ar-", "an-", "ash-"):
+        if last.startswith(prefix) and len(last) > len(prefix) + 1:
+            keys.append(last[len(prefix) :])
+    return keys
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one mention: a person (or none) and whether inferred."""
+
+    person: Person | None
+    mention: Mention
+    inferred: bool
+
+
+class PersonRegistry:
+    """The people of one article, looked up by full name, surname, role or pronoun."""
+
+    _RECENT = 50
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self._by_name: dict[str, Person] = {}
+        self._by_surname: dict[str, list[Person]] = {}
+        self._by_first: dict[str, list[Person]] = {}
+        self._recent: list[Person] = []
+
+    def register(self, mention: Mention, position: Position) -> Person | None:
+        """Record a named mention; full names (or a titled surname) become a person.
+
+        `Mr. Obama` alone makes a person `Obama`; a later `Barack Obama` completes it.
+        """
+        if mention.kind != "name" or mention.name is None:
+            return None
+        single = len(mention.name.split()) < 2
+        existing = self._lookup_name(mention.name, known_only=False)
+        if existing is None and not single:
+            existing = self._titled_surname(mention.name)
+            if existing is not None:
+                self._rename(existing, mention.name)
+        if existing is None and single and not (mention.title or mention.role):
+            return None
+        person = existing or self._add(mention.name, position)
+        if mention.role and mention.role not in person.roles:
+            person.roles.append(mention.role)
+        if person.gender is None:
+            person.gender = mention.gender
+        if mention.origin and mention.origin not in person.origins:
+            person.origins.append(mention.origin)
+        return person
+
+    def _titled_surname(self, name: str) -> Person | None:
+        """A person so far known only by surname (`Mr. Obama`) whom a full name completes."""
+        for person in self._by_surname.get(bare(name.split()[-1]), [])[-self._RECENT :]:
+            if len(person.name.split()) == 1:
+                return person
+        return None
+
+    def _rename(self, person: Person, name: str) -> None:
+        self._by_first.setdefault(bare(name.split()[0]), []).append(person)
+        person.name = name
+        self._by_name[name.casefold()] = person
+
+    def _add(self, name: str, position: Position) -> Person:
+        person = Person(name=name, first_seen=position)
+        self.people.append(person)
+        self._by_name[name.casefold()] = person
+        for key in _surname_keys(name):
+            self._by_surname.setdefault(key, []).append(person)
+        self._by_first.setdefault(person.first_name, []).append(person)
+        return person
+
+    def _lookup_name(self, name: str, known_only: bool) -> Person | None:
+        """By full name, else among recent people with that surname (or first name)."""
+        exact = self._by_name.get(name.casefold())
+        if exact is not None:
+            return exact
+        parts = name.split()
+        candidates = self._by_surname.get(bare(parts[-1]), [])[-self._RECENT :]
+        if len(parts) > 1:
+            first = bare(parts[0])
+            candidates = [p for p in candidates if p.first_name == first]
+        elif not candidates and known_only:
+            candidates = self._by_first.get(bare(parts[0]), [])[-self._RECENT :]
+        if not candidates:
+            return None
+        # The one seen last; of those, the one introduced first.
+        last = max(p.last_seen for p in candidates)
+        return min((p for p in candidates if p.last_seen == last), key=lambda p: p.first_seen)
+
+    def learn_gender(self, person: Person, gender: Gender) -> None:
+        """`Moreau, who saved four match points in her semi-final`: her means she."""
+        if person.gender is None:
+            person.gender = gender
+
+    def see(self, person: Person, position: Position) -> None:
+        """Remember a mention or a quote: pronouns go to the people seen last."""
+        person.last_seen = max(person.last_seen, position)
+        if person in self._recent:
+            self._recent.remove(person)
+        self._recent.append(person)
+        del self._recent[: -self._RECENT]
+
+    def resolve(self, mention: Mention, position: Position) -> Resolution:
+        """Map a mention to a canonical person, or to nobody when it is not known."""
+        if mention.kind == "name" and mention.name:
+            person = self._lookup_name(mention.name, known_only=True)
+            return Resolution(person, mention, False)
+        if mention.kind == "pronoun":
+            return Resolution(self._pronoun(mention.gender), mention, True)
+        if mention.kind == "role" and mention.definite and mention.role:
+            return Resolution(self._by_role(mention.role, position), mention, True)
+        if mention.kind == "role" and mention.definite and mention.origin:
+            return Resolution(self._by_origin(mention.origin, position), mention, True)
+        return Resolution(None, mention, False)
+
+    def _pronoun(self, gender: Gender | None) -> Person | None:
+        """He or she: the person most recently named (or speaking) of that gender."""
+        for person in reversed(self._recent):
+            if person.gender in (None, gender):
+                return person
+        return None
+
+    def _candidates(self, position: Position) -> list[Person]:
+        introduced = [p for p in self.people[-4 * self._RECENT :] if p.first_seen <= position]
+        return [*reversed(self._recent), *reversed(introduced)]
+
+    def _by_role(self, role: str, position: Position) -> Person | None:
+        """The person last seen (or else last introduced) with a matching role."""
+        for person in self._candidates(position):
+            if person.roles and any(roles_match(role, have) for have in person.roles):
+                return person
+        return None
+
+    def _by_origin(self, origin: str, position: Position) -> Person | None:
+        """`the Ethiopian` after `Ethiopia's Selam Tadesse`: same country, same person."""
+        stem = origin[:5]
+        for person in self._candidates(position):
+            if any(have[:5] == stem for have in person.origins):
+                return person
+        return None
