@@ -9,12 +9,14 @@ where that is a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer, start_fixture_server
+from newsclaims.records import Article, Paragraph, Quote
 from newsclaims.storage import database as db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -207,3 +210,47 @@ def crawled_session(crawl: Crawl) -> Iterator[Session]:
     with db.make_sessionmaker(engine)() as session:
         yield session
     engine.dispose()
+
+
+@pytest.fixture
+def both_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A fresh migrated SQLite and PostgreSQL database side by side, for comparing answers."""
+    backends = {"sqlite": _fresh_database(request, "sqlite", tmp_path)}
+    backends["postgres"] = _fresh_database(request, "postgres", tmp_path)
+    yield {name: next(databases) for name, databases in backends.items()}
+    for databases in backends.values():
+        next(databases, None)
+
+
+def news_article(
+    name: str,
+    source: str,
+    paragraphs: Sequence[str],
+    *,
+    speaker: str | None = "John Kerry",
+    published: datetime | None = None,
+) -> Article:
+    """An extracted article whose quoted passages (in straight double quotes) are quotes."""
+    quotes = []
+    for position, paragraph in enumerate(paragraphs):
+        for match in re.finditer(r'"([^"]+)"', paragraph):
+            quotes.append(
+                Quote(
+                    quote=match.group(1),
+                    kind="direct",
+                    speaker=speaker,
+                    paragraph=position,
+                    start=match.start(1),
+                    end=match.end(1),
+                )
+            )
+    url = f"https://{source}.example/{name}"
+    return Article(
+        url=url,
+        canonical_url=url,
+        source=source,
+        title=name,
+        published=published,
+        paragraphs=[Paragraph(position=i, text=t) for i, t in enumerate(paragraphs)],
+        quotes=quotes,
+    )

@@ -1,4 +1,4 @@
-"""Claims and near-duplicates through the database: same answers as the pure layer."""
+"""Claims through the database: same answers as the pure layer."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims.claims import ClaimIndex, claim_band_keys, claim_sentences, match_form
-from newsclaims.storage.claims import find_claim, link_near_duplicate, record_claims
+from newsclaims.storage.claims import find_claim, record_claims
 from newsclaims.text import normalize
 
 DATA = Path(__file__).parent / "data"
@@ -244,58 +244,3 @@ def test_candidate_lookup_uses_the_signature_index(session: Session) -> None:
         details = [row[0] for row in plan]
         assert not any("Seq Scan on claim_signatures" in d for d in details)
     assert any("ix_claim_signatures_lookup" in d for d in details), details
-
-
-def _seed_body(name: str) -> str:
-    text_ = (DATA / "seeds" / name).read_text(encoding="utf-8")
-    return "\n\n".join(line.strip() for line in text_.splitlines() if line.strip())
-
-
-def _wire_copy(body: str, headline: str) -> str:
-    paragraphs = body.split("\n\n")
-    return "\n\n".join([headline, *paragraphs[1:-2], "Comments 0"])
-
-
-def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
-    body = _seed_body("000_2ce013c3f5691d34.txt")
-    first = _article(session, "first", body)
-    other_story = _article(session, "other", _seed_body("001_10c5a8d22f52db77.txt"))
-    copy = _article(session, "copy", _wire_copy(body, "Kerry: strikes are working"))
-    second_copy = _article(session, "copy2", _wire_copy(body, "Strikes hurt IS, Kerry says"))
-    for article in (first, other_story, copy, second_copy):
-        link_near_duplicate(session, article)
-    assert first.near_duplicate_of_id is None
-    assert other_story.near_duplicate_of_id is None
-    assert copy.near_duplicate_of_id == first.id
-    assert second_copy.near_duplicate_of_id == first.id
-    assert copy.near_duplicate_similarity >= 0.5
-
-
-def test_link_near_duplicate_is_idempotent(session: Session) -> None:
-    body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = _article(session, "first", body)
-    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
-    for _ in range(2):
-        link_near_duplicate(session, first)
-        link_near_duplicate(session, copy)
-    rows = session.scalar(select(func.count()).select_from(models.ArticleSignature))
-    assert rows == 2 * 40
-    assert (first.near_duplicate_of_id, copy.near_duplicate_of_id) == (None, first.id)
-
-
-def test_changed_text_refreshes_signature_and_link(session: Session) -> None:
-    body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = _article(session, "first", body)
-    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
-    link_near_duplicate(session, first)
-    link_near_duplicate(session, copy)
-    copy.text = _seed_body("004_66dee65abf995aa3.txt")
-    link_near_duplicate(session, copy)
-    assert copy.near_duplicate_of_id is None and copy.near_duplicate_similarity is None
-    assert session.scalar(select(func.count()).select_from(models.ArticleSignature)) == 80
-
-
-def test_empty_article_links_nowhere(session: Session) -> None:
-    empty = _article(session, "empty", "")
-    link_near_duplicate(session, empty)
-    assert empty.near_duplicate_of_id is None

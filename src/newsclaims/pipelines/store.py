@@ -18,8 +18,10 @@ from newsclaims import runstats
 from newsclaims.crawl.configuration import database_url, load_config
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
+from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.spool import Spool, SpooledItem
+from newsclaims.storage.writer import write_article
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ class StorePipeline:
             (s.name, s.display_name, s.domains[0] if s.domains else None)
             for s in self.config.sources
         )
-        self.run_id = self.store.start_run(self.crawler.spider.name)
+        self.run_id = runs.start_run(self.store.sessions, self.crawler.spider.name)
         replayed = self.spool.replay(self._write)
         if replayed:
             logger.warning("replayed %d spooled items into the database", replayed)
@@ -71,8 +73,8 @@ class StorePipeline:
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
         if isinstance(item, Article):
-            return self.store.save_article(item, self.run_id)
-        self.store.record_error(item, self.run_id)
+            return write_article(self.store, item, self.run_id)
+        runs.record_error(self.store.sessions, item, self.run_id)
         return None
 
     async def process_item(self, item: Any) -> Any:
@@ -109,7 +111,7 @@ class StorePipeline:
         if len(self.spool):
             status = "spooled"
         try:
-            self.store.finish_run(self.run_id, status, counts)
+            runs.finish_run(self.store.sessions, self.run_id, status, counts)
         except (OperationalError, DBAPIError) as exc:
             logger.error("could not record the end of crawl run %s: %s", self.run_id, exc.orig)
         self.store.engine.dispose()

@@ -1,27 +1,27 @@
-"""Writing articles, paragraphs, quotes and speakers: idempotent, one transaction per article.
+"""Writing articles with their paragraphs, quotes and speakers: idempotent, no side steps.
 
 Crawling the same page twice adds no rows; two crawlers writing at once settle on one
-row through unique keys (canonical URL hash, speaker name) rather than locks.
+row through unique keys (canonical URL hash, speaker name) rather than locks. Claims and
+syndicated copies are later steps (``storage.writer`` runs them in the same transaction).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims import records as items
 from newsclaims.discovery.urls import registered_host, url_hash
-from newsclaims.storage import claims as claimstore
+from newsclaims.storage.claims import delete_unmentioned
 from newsclaims.storage.database import make_sessionmaker
+from newsclaims.storage.upsert import get_or_create_id, in_transaction, insert_ignore
 from newsclaims.text import normalize
 
 
@@ -42,50 +42,151 @@ def content_hash(article: items.Article) -> str:
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()
 
 
-def insert_ignore(
-    session: Session, model: type[models.Base], values: dict[str, Any], keys: list[str]
-) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL alike."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+@dataclass
+class SavedArticle:
+    """What saving wrote, for the steps that follow in the same transaction."""
+
+    outcome: Outcome
+    row: models.Article
+    quotes: list[models.Quote] = field(default_factory=list)
+    replaced_claim_ids: set[int] = field(default_factory=set)
+    """Claims the article's previous quotes were mentions of (updates only)."""
+
+    @property
+    def written(self) -> bool:
+        """True when the article's rows were (re)written, so later steps have work."""
+        return self.outcome in (Outcome.STORED, Outcome.UPDATED)
 
 
-def get_or_create_id(
+def save(session: Session, article: items.Article, run_id: int | None) -> SavedArticle:
+    """Write the article, its paragraphs, quotes and speakers; the caller owns the transaction.
+
+    An unchanged article only records the run that saw it. A changed one replaces its
+    paragraphs and quotes (their claim mentions go with them, by cascade).
+    """
+    key = url_hash(str(article.canonical_url))
+    digest = content_hash(article)
+    existing = session.execute(
+        select(models.Article).where(models.Article.url_hash == key)
+    ).scalar_one_or_none()
+    if existing is not None and existing.content_hash == digest:
+        seen_this_run = run_id is not None and existing.last_run_id == run_id
+        if not seen_this_run:
+            existing.last_run_id = run_id
+        return SavedArticle(Outcome.DUPLICATE if seen_this_run else Outcome.UNCHANGED, existing)
+
+    source_id = get_or_create_id(
+        session,
+        models.Source,
+        {"name": article.source},
+        {"domain": registered_host(str(article.url))},
+    )
+    fields = {
+        "source_id": source_id,
+        "url": str(article.url),
+        "canonical_url": str(article.canonical_url),
+        "url_hash": key,
+        "title": article.title,
+        "byline": article.byline,
+        "published_at": article.published,
+        "fetched_at": article.fetched_at,
+        "language": article.language,
+        "site_name": article.site_name,
+        "text": article.text,
+        "content_hash": digest,
+        "http_status": article.http_status,
+        "topic_score": article.topic_score,
+        "topic": article.topic,
+        "last_run_id": run_id,
+    }
+    replaced: set[int] = set()
+    if existing is None:
+        row = models.Article(first_run_id=run_id, **fields)
+        session.add(row)
+        outcome = Outcome.STORED
+    else:
+        row = existing
+        for name, value in fields.items():
+            setattr(row, name, value)
+        replaced = _claims_of_article(session, row.id)
+        session.execute(delete(models.Quote).where(models.Quote.article_id == row.id))
+        session.execute(delete(models.Paragraph).where(models.Paragraph.article_id == row.id))
+        outcome = Outcome.UPDATED
+    session.flush()
+    paragraph_ids = _save_paragraphs(session, row.id, article.paragraphs)
+    quote_rows = _save_quotes(session, row.id, paragraph_ids, article.quotes)
+    return SavedArticle(outcome, row, quote_rows, replaced)
+
+
+def _claims_of_article(session: Session, article_id: int) -> set[int]:
+    query = (
+        select(models.ClaimMention.claim_id)
+        .join(models.Quote, models.Quote.id == models.ClaimMention.quote_id)
+        .where(models.Quote.article_id == article_id)
+    )
+    return set(session.scalars(query))
+
+
+def _save_paragraphs(
+    session: Session, article_id: int, paragraphs: list[items.Paragraph]
+) -> dict[int, int]:
+    rows = [
+        models.Paragraph(article_id=article_id, position=p.position, text=p.text)
+        for p in paragraphs
+    ]
+    session.add_all(rows)
+    session.flush()
+    return {row.position: row.id for row in rows}
+
+
+def _save_quotes(
     session: Session,
-    model: type[models.Base],
-    lookup: dict[str, Any],
-    extra: dict[str, Any] | None = None,
-) -> int:
-    insert_ignore(session, model, {**lookup, **(extra or {})}, list(lookup))
-    query = select(model.id)  # type: ignore[attr-defined]
-    for column, value in lookup.items():
-        query = query.where(getattr(model, column) == value)
-    return session.execute(query).scalar_one()
+    article_id: int,
+    paragraph_ids: dict[int, int],
+    quotes: list[items.Quote],
+) -> list[models.Quote]:
+    rows = []
+    for quote in quotes:
+        speaker_id = _speaker_id(session, quote.speaker, quote.role) if quote.speaker else None
+        rows.append(
+            models.Quote(
+                article_id=article_id,
+                paragraph_id=paragraph_ids.get(quote.paragraph),
+                paragraph_position=quote.paragraph,
+                start=quote.start,
+                end=quote.end,
+                text=quote.quote,
+                kind=quote.kind,
+                speaker_id=speaker_id,
+                speaker_mention=quote.speaker_mention,
+                role=quote.role,
+                cue=quote.cue,
+                inferred=quote.inferred,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def _speaker_id(session: Session, name: str, role: str | None) -> int:
+    speaker_id = get_or_create_id(session, models.Speaker, {"name": name[:200]})
+    if role:
+        insert_ignore(
+            session,
+            models.SpeakerRole,
+            {"speaker_id": speaker_id, "role": role[:300]},
+            ["speaker_id", "role"],
+        )
+    return speaker_id
 
 
 class ArticleStore:
-    """The database side of a crawl: runs, sources, articles with everything under them."""
+    """An engine and its sessions, with the writes and reads that need no other step."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = make_sessionmaker(engine)
-
-    # -- runs and sources -------------------------------------------------------------
-    def start_run(self, spider: str) -> int:
-        with self.sessions.begin() as session:
-            run = models.CrawlRun(started_at=datetime.now(UTC), spider=spider, status="running")
-            session.add(run)
-            session.flush()
-            return run.id
-
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
-        with self.sessions.begin() as session:
-            session.execute(
-                update(models.CrawlRun)
-                .where(models.CrawlRun.id == run_id)
-                .values(finished_at=datetime.now(UTC), status=status[:20], **counts)
-            )
 
     def ensure_sources(self, sources: Iterable[tuple[str, str | None, str | None]]) -> None:
         with self.sessions.begin() as session:
@@ -97,160 +198,19 @@ class ArticleStore:
                     .values(display_name=display_name, domain=domain)
                 )
 
-    # -- errors -----------------------------------------------------------------------
-    def record_error(self, failure: items.FetchFailure, run_id: int | None) -> None:
-        """One row per URL: the latest reason, how often, first and last run."""
-        with self.sessions.begin() as session:
-            insert_ignore(
-                session,
-                models.FetchError,
-                {
-                    "url": failure.url,
-                    "reason": failure.reason,
-                    "status": failure.status,
-                    "first_run_id": run_id,
-                    "last_run_id": run_id,
-                    "first_seen_at": failure.fetched_at,
-                    "last_seen_at": failure.fetched_at,
-                    "attempts": 0,
-                },
-                ["url"],
-            )
-            session.execute(
-                update(models.FetchError)
-                .where(models.FetchError.url == failure.url)
-                .values(
-                    reason=failure.reason,
-                    status=failure.status,
-                    last_run_id=run_id,
-                    last_seen_at=failure.fetched_at,
-                    attempts=models.FetchError.attempts + 1,
-                )
-            )
-
-    # -- articles ---------------------------------------------------------------------
     def save_article(self, article: items.Article, run_id: int | None = None) -> Outcome:
-        try:
-            with self.sessions.begin() as session:
-                return self._save(session, article, run_id)
-        except IntegrityError:
-            # Another writer stored the same article between our read and our insert.
-            with self.sessions.begin() as session:
-                return self._save(session, article, run_id)
+        """Only the article's own rows, in one transaction: no claims, no syndication link.
 
-    def _save(self, session: Session, article: items.Article, run_id: int | None) -> Outcome:
-        key = url_hash(str(article.canonical_url))
-        digest = content_hash(article)
-        existing = session.execute(
-            select(models.Article).where(models.Article.url_hash == key)
-        ).scalar_one_or_none()
-        if existing is not None and existing.content_hash == digest:
-            seen_this_run = run_id is not None and existing.last_run_id == run_id
-            if not seen_this_run:
-                existing.last_run_id = run_id
-            return Outcome.DUPLICATE if seen_this_run else Outcome.UNCHANGED
+        Claims that only the replaced quotes mentioned are removed, so an update never
+        leaves claims behind with no mention. ``writer.write_article`` runs every step.
+        """
 
-        source_id = get_or_create_id(
-            session,
-            models.Source,
-            {"name": article.source},
-            {"domain": registered_host(str(article.url))},
-        )
-        fields = {
-            "source_id": source_id,
-            "url": str(article.url),
-            "canonical_url": str(article.canonical_url),
-            "url_hash": key,
-            "title": article.title,
-            "byline": article.byline,
-            "published_at": article.published,
-            "fetched_at": article.fetched_at,
-            "language": article.language,
-            "site_name": article.site_name,
-            "text": article.text,
-            "content_hash": digest,
-            "http_status": article.http_status,
-            "topic_score": article.topic_score,
-            "topic": article.topic,
-            "last_run_id": run_id,
-        }
-        if existing is None:
-            row = models.Article(first_run_id=run_id, **fields)
-            session.add(row)
-            outcome = Outcome.STORED
-        else:
-            row = existing
-            for name, value in fields.items():
-                setattr(row, name, value)
-            session.execute(delete(models.Quote).where(models.Quote.article_id == row.id))
-            session.execute(delete(models.Paragraph).where(models.Paragraph.article_id == row.id))
-            outcome = Outcome.UPDATED
-        session.flush()
-        paragraph_ids = self._save_paragraphs(session, row.id, article.paragraphs)
-        quote_rows = self._save_quotes(session, row.id, paragraph_ids, article.quotes)
-        self._after_article(session, row, quote_rows)
-        return outcome
+        def work(session: Session) -> Outcome:
+            saved = save(session, article, run_id)
+            delete_unmentioned(session, saved.replaced_claim_ids)
+            return saved.outcome
 
-    def _save_paragraphs(
-        self, session: Session, article_id: int, paragraphs: list[items.Paragraph]
-    ) -> dict[int, int]:
-        rows = [
-            models.Paragraph(article_id=article_id, position=p.position, text=p.text)
-            for p in paragraphs
-        ]
-        session.add_all(rows)
-        session.flush()
-        return {row.position: row.id for row in rows}
-
-    def _save_quotes(
-        self,
-        session: Session,
-        article_id: int,
-        paragraph_ids: dict[int, int],
-        quotes: list[items.Quote],
-    ) -> list[models.Quote]:
-        rows = []
-        for quote in quotes:
-            speaker_id = (
-                self._speaker_id(session, quote.speaker, quote.role) if quote.speaker else None
-            )
-            rows.append(
-                models.Quote(
-                    article_id=article_id,
-                    paragraph_id=paragraph_ids.get(quote.paragraph),
-                    paragraph_position=quote.paragraph,
-                    start=quote.start,
-                    end=quote.end,
-                    text=quote.quote,
-                    kind=quote.kind,
-                    speaker_id=speaker_id,
-                    speaker_mention=quote.speaker_mention,
-                    role=quote.role,
-                    cue=quote.cue,
-                    inferred=quote.inferred,
-                )
-            )
-        session.add_all(rows)
-        session.flush()
-        return rows
-
-    def _speaker_id(self, session: Session, name: str, role: str | None) -> int:
-        speaker_id = get_or_create_id(session, models.Speaker, {"name": name[:200]})
-        if role:
-            insert_ignore(
-                session,
-                models.SpeakerRole,
-                {"speaker_id": speaker_id, "role": role[:300]},
-                ["speaker_id", "role"],
-            )
-        return speaker_id
-
-    def _after_article(
-        self, session: Session, article: models.Article, quotes: list[models.Quote]
-    ) -> None:
-        """Claims and syndicated copies, linked in the same transaction as the article."""
-        claimstore.link_near_duplicate(session, article)
-        claimstore.record_claims(session, quotes, article)
+        return in_transaction(self.sessions, work)
 
     # -- reading ----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

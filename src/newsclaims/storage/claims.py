@@ -1,18 +1,18 @@
-"""The database side of claims and near-duplicate articles.
+"""The database side of claims: one statement by one speaker, across outlets.
 
-The same semantics as ``claims.ClaimIndex`` and ``neardup``, with the LSH
-buckets in ``claim_signatures`` / ``article_signatures`` so candidate lookup is an
-indexed query whose cost does not grow with the number of stored rows. Portable
-SQL only (SQLite and PostgreSQL); callers own the transaction.
+The same semantics as ``claims.ClaimIndex``, with the LSH buckets in
+``claim_signatures`` so candidate lookup is an indexed query whose cost does not grow
+with the number of stored claims. Portable SQL only (SQLite and PostgreSQL); callers
+own the transaction. Near-duplicate articles are in ``storage.syndication``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
@@ -22,12 +22,6 @@ from newsclaims.claims import (
     claim_sentences,
     match_form,
     wording_diff,
-)
-from newsclaims.similarity.neardup import (
-    NEAR_DUPLICATE_THRESHOLD,
-    article_signature,
-    band_keys,
-    estimated_similarity,
 )
 
 CLAIM_KINDS = frozenset({"direct", "partial"})
@@ -45,10 +39,10 @@ def record_claims(
         if quote.article_id != outlet_article.id:
             raise ValueError(f"quote {quote.id} is not from article {outlet_article.id}")
         if quote.speaker_id is not None and quote.kind in CLAIM_KINDS:
-            _record_quote(session, quote)
+            _record_quote(session, quote, quote.speaker_id)
 
 
-def _record_quote(session: Session, quote: models.Quote) -> None:
+def _record_quote(session: Session, quote: models.Quote, speaker_id: int) -> None:
     if quote.id is None:
         session.flush()
     recorded = set(
@@ -63,9 +57,9 @@ def _record_quote(session: Session, quote: models.Quote) -> None:
             continue
         form = match_form(span.text)
         keys = claim_band_keys(form)
-        found = find_claim(session, quote.speaker_id, form, keys)
+        found = find_claim(session, speaker_id, form, keys)
         if found is None:
-            claim = _create_claim(session, quote.speaker_id, span.text, form, keys)
+            claim = _create_claim(session, speaker_id, span.text, form, keys)
             similarity = 1.0
         else:
             claim, similarity = found
@@ -99,7 +93,7 @@ def find_claim(
 
 
 @lru_cache(maxsize=8)
-def _claim_candidates(key_count: int) -> Select[tuple[models.Claim]]:
+def _claim_candidates(key_count: int) -> Select[models.Claim]:
     """Claims sharing any of ``key_count`` band keys with the query, for one speaker.
 
     Built once with bound parameters: constructing the 20-term expression per
@@ -154,103 +148,22 @@ def _record_edits(session: Session, mention: models.ClaimMention, canonical: str
     )
 
 
-def link_near_duplicate(session: Session, article: models.Article) -> None:
-    """Link a syndicated copy to the first published copy of the same story.
+def delete_unmentioned(session: Session, claim_ids: Collection[int]) -> None:
+    """Delete those of the given claims no mention refers to any more, with their band keys.
 
-    The original is the earliest published (then earliest stored) article of the group,
-    so crawl order does not decide which outlet ran the story first: when a newly stored
-    article was published before the copies already stored, they are re-pointed to it.
-    Idempotent: the band rows are rewritten only when the text changed.
+    Replacing an article's quotes removes their mentions (by cascade); a claim that only
+    they mentioned would otherwise stay behind, still matchable and counted, with no
+    outlet saying it. Claims other articles still mention are kept.
     """
-    if article.id is None:
-        session.flush()
-    signature = article_signature([article.text])
-    keys = band_keys(signature)
-    _store_article_keys(session, article.id, keys)
-    matches: list[tuple[models.Article, float]] = []
-    for candidate in _candidate_articles(session, article.id, keys):
-        score = estimated_similarity(signature, article_signature([candidate.text]))
-        if score >= NEAR_DUPLICATE_THRESHOLD:
-            matches.append((candidate, score))
-    if not matches:
-        article.near_duplicate_of_id = article.near_duplicate_similarity = None
+    if not claim_ids:
         return
-    earliest, score = min(matches, key=lambda match: _first_seen(match[0]))
-    if _first_seen(article) < _first_seen(earliest):
-        _adopt_copies(session, article, matches)
-        article.near_duplicate_of_id = article.near_duplicate_similarity = None
-        return
-    original_id = earliest.near_duplicate_of_id or earliest.id
-    article.near_duplicate_of_id = original_id
-    article.near_duplicate_similarity = score
-
-
-def _first_seen(article: models.Article) -> tuple[datetime, int]:
-    when = article.published_at or article.fetched_at
-    return (when if when.tzinfo else when.replace(tzinfo=UTC), article.id)
-
-
-def _adopt_copies(
-    session: Session, original: models.Article, matches: Sequence[tuple[models.Article, float]]
-) -> None:
-    """Point the matched articles, and the copies that pointed at them, to the new original."""
-    former = {candidate.id for candidate, _ in matches}
-    for candidate, score in matches:
-        candidate.near_duplicate_of_id = original.id
-        candidate.near_duplicate_similarity = score
-    session.execute(
-        update(models.Article)
-        .where(models.Article.near_duplicate_of_id.in_(former))
-        .values(near_duplicate_of_id=original.id)
-        .execution_options(synchronize_session=False)
+    mentioned = exists().where(models.ClaimMention.claim_id == models.Claim.id)
+    orphans = list(
+        session.scalars(select(models.Claim.id).where(models.Claim.id.in_(claim_ids), ~mentioned))
     )
-
-
-def _store_article_keys(session: Session, article_id: int, keys: Sequence[tuple[int, int]]) -> None:
-    stored = session.execute(
-        select(models.ArticleSignature.band, models.ArticleSignature.bucket).where(
-            models.ArticleSignature.article_id == article_id
-        )
-    ).all()
-    if {tuple(row) for row in stored} == set(keys):
+    if not orphans:
         return
     session.execute(
-        delete(models.ArticleSignature).where(models.ArticleSignature.article_id == article_id)
+        delete(models.ClaimSignature).where(models.ClaimSignature.claim_id.in_(orphans))
     )
-    session.add_all(
-        models.ArticleSignature(article_id=article_id, band=band, bucket=bucket)
-        for band, bucket in keys
-    )
-    session.flush()
-
-
-def _candidate_articles(
-    session: Session, article_id: int, keys: Sequence[tuple[int, int]]
-) -> Sequence[models.Article]:
-    """Other articles sharing a band key, oldest first."""
-    if not keys:
-        return []
-    params: dict[str, int] = {"article_id": article_id}
-    for i, (band, bucket) in enumerate(keys):
-        params[f"band_{i}"], params[f"bucket_{i}"] = band, bucket
-    return session.scalars(_article_candidates(len(keys)), params).all()
-
-
-@lru_cache(maxsize=8)
-def _article_candidates(key_count: int) -> Select[tuple[models.Article]]:
-    """Articles other than ``article_id`` sharing any of ``key_count`` band keys."""
-    signature = models.ArticleSignature
-    terms = (
-        and_(signature.band == bindparam(f"band_{i}"), signature.bucket == bindparam(f"bucket_{i}"))
-        for i in range(key_count)
-    )
-    candidate_ids = (
-        select(signature.article_id)
-        .where(signature.article_id != bindparam("article_id"), or_(*terms))
-        .distinct()
-    )
-    return (
-        select(models.Article)
-        .where(models.Article.id.in_(candidate_ids))
-        .order_by(models.Article.id)
-    )
+    session.execute(delete(models.Claim).where(models.Claim.id.in_(orphans)))

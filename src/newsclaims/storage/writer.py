@@ -1,0 +1,41 @@
+"""Writing one extracted article with everything derived from it, as visible steps.
+
+One transaction, in this order:
+
+1. save the article with its paragraphs, quotes and speakers (``storage.articles``);
+   claims only its replaced quotes mentioned are removed;
+2. link it to the original when it is a syndicated copy (``storage.syndication``);
+3. attach its quotes' sentences to claims (``storage.claims``).
+
+Either all of it is stored or none: no article without its claims after a crash.
+An unchanged article skips steps 2 and 3 (nothing they depend on changed).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsclaims import records as items
+from newsclaims.storage import articles, claims, syndication
+from newsclaims.storage.articles import ArticleStore, Outcome
+from newsclaims.storage.upsert import in_transaction
+
+
+def write_article(
+    target: ArticleStore | sessionmaker[Session],
+    article: items.Article,
+    run_id: int | None = None,
+) -> Outcome:
+    """Store the article, link a syndicated copy, record its claims; one transaction."""
+    sessions = target.sessions if isinstance(target, ArticleStore) else target
+    return in_transaction(sessions, lambda session: write_in_session(session, article, run_id))
+
+
+def write_in_session(session: Session, article: items.Article, run_id: int | None) -> Outcome:
+    """The same steps inside a transaction the caller owns."""
+    saved = articles.save(session, article, run_id)
+    if saved.written:
+        claims.delete_unmentioned(session, saved.replaced_claim_ids)
+        syndication.link_near_duplicate(session, saved.row)
+        claims.record_claims(session, saved.quotes, saved.row)
+    return saved.outcome

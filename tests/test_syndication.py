@@ -1,0 +1,92 @@
+"""Near-duplicate (syndicated) articles through the database."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from newsclaims import models
+from newsclaims.storage.syndication import link_near_duplicate
+
+DATA = Path(__file__).parent / "data"
+NOW = datetime(2014, 12, 3, tzinfo=UTC)
+
+
+def _article(session: Session, name: str, body: str) -> models.Article:
+    source = session.scalar(select(models.Source).where(models.Source.name == "seeds"))
+    if source is None:
+        source = models.Source(name="seeds")
+        session.add(source)
+    url = f"https://example.org/{name}"
+    article = models.Article(
+        source=source,
+        url=url,
+        canonical_url=url,
+        url_hash=hashlib.sha1(url.encode()).hexdigest(),
+        fetched_at=NOW,
+        text=body,
+        content_hash=hashlib.sha1(body.encode()).hexdigest(),
+        http_status=200,
+    )
+    session.add(article)
+    session.flush()
+    return article
+
+
+def _seed_body(name: str) -> str:
+    text_ = (DATA / "seeds" / name).read_text(encoding="utf-8")
+    return "\n\n".join(line.strip() for line in text_.splitlines() if line.strip())
+
+
+def _wire_copy(body: str, headline: str) -> str:
+    paragraphs = body.split("\n\n")
+    return "\n\n".join([headline, *paragraphs[1:-2], "Comments 0"])
+
+
+def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
+    body = _seed_body("000_2ce013c3f5691d34.txt")
+    first = _article(session, "first", body)
+    other_story = _article(session, "other", _seed_body("001_10c5a8d22f52db77.txt"))
+    copy = _article(session, "copy", _wire_copy(body, "Kerry: strikes are working"))
+    second_copy = _article(session, "copy2", _wire_copy(body, "Strikes hurt IS, Kerry says"))
+    for article in (first, other_story, copy, second_copy):
+        link_near_duplicate(session, article)
+    assert first.near_duplicate_of_id is None
+    assert other_story.near_duplicate_of_id is None
+    assert copy.near_duplicate_of_id == first.id
+    assert second_copy.near_duplicate_of_id == first.id
+    assert copy.near_duplicate_similarity >= 0.5
+
+
+def test_link_near_duplicate_is_idempotent(session: Session) -> None:
+    body = _seed_body("002_a38e21f1c74f349b.txt")
+    first = _article(session, "first", body)
+    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    for _ in range(2):
+        link_near_duplicate(session, first)
+        link_near_duplicate(session, copy)
+    rows = session.scalar(select(func.count()).select_from(models.ArticleSignature))
+    assert rows == 2 * 40
+    assert (first.near_duplicate_of_id, copy.near_duplicate_of_id) == (None, first.id)
+
+
+def test_changed_text_refreshes_signature_and_link(session: Session) -> None:
+    body = _seed_body("002_a38e21f1c74f349b.txt")
+    first = _article(session, "first", body)
+    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    link_near_duplicate(session, first)
+    link_near_duplicate(session, copy)
+    copy.text = _seed_body("004_66dee65abf995aa3.txt")
+    link_near_duplicate(session, copy)
+    assert copy.near_duplicate_of_id is None and copy.near_duplicate_similarity is None
+    assert session.scalar(select(func.count()).select_from(models.ArticleSignature)) == 80
+
+
+def test_empty_article_links_nowhere(session: Session) -> None:
+    empty = _article(session, "empty", "")
+    link_near_duplicate(session, empty)
+    assert empty.near_duplicate_of_id is None
