@@ -1,6 +1,8 @@
 -- newsclaims analyst cookbook. Every query runs unchanged on SQLite and PostgreSQL
 -- (tests/test_queries.py runs each one against both). Parameters are written :name.
 -- Tables and views are described in docs/schema.md.
+-- Times are UTC. Write them as ISO 8601 text with a Z, '2014-12-03T00:00:00Z': SQLite
+-- stores times in exactly that form, so comparisons give the same rows as PostgreSQL.
 
 -- name: statements_by_speaker
 -- Every statement by one person, with outlet and date, oldest first.
@@ -71,7 +73,14 @@ SELECT outlet, COUNT(*) AS articles, SUM(quotes) AS quotes
 FROM article_overview
 WHERE published >= :since
 GROUP BY outlet
-ORDER BY articles DESC;
+ORDER BY articles DESC, outlet;
+
+-- name: claims_in_period
+-- Claims first reported in a period, with how many outlets carried them.
+SELECT claim_id, speaker, outlets, mentions, first_seen, outlet_names, text
+FROM claim_summary
+WHERE first_seen >= :since AND first_seen < :until
+ORDER BY first_seen, claim_id;
 
 -- name: latest_run_errors
 -- What failed in the latest crawl run.

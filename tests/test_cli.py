@@ -11,6 +11,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newsclaims.config.environment import DEFAULT_DATABASE_URL, database_url
+from newsclaims.storage import database as db
 
 from .conftest import FAST_CRAWL, FIXTURE_SOURCES, ROOT, run_cli
 
@@ -117,7 +118,7 @@ def test_quotes_from_html_and_text(tmp_path):
 def test_stats_and_db_upgrade(db_url):
     upgrade = run_cli("db", "upgrade", "--db", db_url)
     assert upgrade.returncode == 0, upgrade.stderr
-    assert run_cli("db", "current", "--db", db_url).stdout.strip() == "0003"
+    assert run_cli("db", "current", "--db", db_url).stdout.strip() == db.head_revision()
     stats = run_cli("stats", "--db", db_url)
     assert stats.returncode == 0
     assert "articles" in stats.stdout and "quotes" in stats.stdout

@@ -6,22 +6,27 @@ migrations never drift apart.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 # Explicit constraint names so SQLite and Postgres migrations agree (and batch mode works).
 NAMING_CONVENTION = {
@@ -32,7 +37,40 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-UtcDateTime = DateTime(timezone=True)
+_SQLITE_DATETIME = sqlite.DATETIME(
+    storage_format="%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02dZ",
+    # Also reads SQLAlchemy's default format, written before revision 0004.
+    regexp=r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z?$",
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, stored in UTC to the second and always read back timezone-aware.
+
+    On SQLite the text is ``2014-12-03T09:00:00Z``, the same ISO 8601 form analysts
+    type, so ``published >= '2014-12-03T00:00:00Z'`` selects the same rows as on
+    PostgreSQL. Naive values are taken as UTC. Whole seconds on both databases, so
+    neither keeps a precision the other lacks.
+    """
+
+    impl = DateTime(timezone=True).with_variant(_SQLITE_DATETIME, "sqlite")
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[datetime]:
+        return datetime
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc: datetime = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc.replace(microsecond=0)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc: datetime = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc
 
 
 class Base(DeclarativeBase):
@@ -56,8 +94,8 @@ class CrawlRun(Base):
     __tablename__ = "crawl_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(20), default="running")
     spider: Mapped[str] = mapped_column(String(50))
     fetched: Mapped[int] = mapped_column(Integer, default=0)
@@ -79,8 +117,8 @@ class Article(Base):
     url_hash: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str | None] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
     language: Mapped[str | None] = mapped_column(String(16))
     site_name: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
@@ -92,6 +130,8 @@ class Article(Base):
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     near_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     near_duplicate_similarity: Mapped[float | None] = mapped_column(Float)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """MinHash values of ``text`` (uint64, little-endian); NULL until first compared."""
 
     source: Mapped[Source] = relationship()
     paragraphs: Mapped[list[Paragraph]] = relationship(
@@ -135,8 +175,8 @@ class FetchError(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
-    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -190,7 +230,7 @@ class Claim(Base):
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id"), index=True)
     canonical_text: Mapped[str] = mapped_column(Text)
     match_text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ClaimSignature(Base):

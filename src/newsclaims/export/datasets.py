@@ -1,7 +1,8 @@
 """CSV export of the analyst views: streamed, spreadsheet-safe, filtered by bound parameters.
 
 RFC 4180 (CRLF line ends, minimal quoting), UTF-8 (a BOM with ``excel=True``), ISO 8601
-UTC times, a header row, and the column order documented in docs/schema.md.
+UTC times, a header row, and the column order documented in docs/schema.md. The view
+columns and their types come from ``storage.views``; base tables from ``models``.
 """
 
 from __future__ import annotations
@@ -14,63 +15,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Engine,
-    Float,
-    Integer,
-    MetaData,
-    Select,
-    String,
-    Table,
-    and_,
-    exists,
-    func,
-    select,
-)
+from sqlalchemy import Engine, MetaData, Select, Table, and_, exists, func, select
 
-_META = MetaData()
+from newsclaims import models
+from newsclaims.storage.views import view_tables
 
+_VIEWS = view_tables(MetaData())
+ARTICLE_OVERVIEW = _VIEWS["article_overview"]
+QUOTE_DETAILS = _VIEWS["quote_details"]
+CLAIM_SUMMARY = _VIEWS["claim_summary"]
+_TABLES = models.Base.metadata.tables
+PARAGRAPHS = _TABLES["paragraphs"]
+CLAIM_MENTIONS = _TABLES["claim_mentions"]
+SPEAKERS = _TABLES["speakers"]
+SPEAKER_ROLES = _TABLES["speaker_roles"]
 
-def _view(name: str, *columns: tuple[str, Any]) -> Table:
-    return Table(name, _META, *(Column(n, t) for n, t in columns))
-
-
-ARTICLE_OVERVIEW = _view(
-    "article_overview",
-    ("article_id", Integer), ("url", String), ("title", String), ("outlet", String),
-    ("outlet_name", String), ("byline", String), ("published", DateTime), ("fetched", DateTime),
-    ("language", String), ("topic", String), ("topic_score", Float), ("paragraphs", Integer),
-    ("quotes", Integer), ("syndicated_from_article_id", Integer), ("syndicated_from_url", String),
-)  # fmt: skip
-QUOTE_DETAILS = _view(
-    "quote_details",
-    ("quote_id", Integer), ("article_id", Integer), ("article_url", String),
-    ("article_title", String), ("outlet", String), ("published", DateTime), ("topic", String),
-    ("speaker", String), ("speaker_id", Integer), ("speaker_mention", String), ("role", String),
-    ("kind", String),
-    ("quote", String), ("cue", String), ("paragraph", Integer), ("start_offset", Integer),
-    ("end_offset", Integer), ("inferred", Boolean), ("syndicated_from_article_id", Integer),
-)  # fmt: skip
-CLAIM_SUMMARY = _view(
-    "claim_summary",
-    ("claim_id", Integer), ("speaker", String), ("text", String), ("outlets", Integer),
-    ("mentions", Integer), ("syndicated_mentions", Integer), ("first_seen", DateTime),
-    ("last_seen", DateTime), ("outlet_names", String),
-)  # fmt: skip
-PARAGRAPHS = _view(
-    "paragraphs", ("id", Integer), ("article_id", Integer), ("position", Integer), ("text", String)
-)
-CLAIM_MENTIONS = _view(
-    "claim_mentions", ("claim_id", Integer), ("quote_id", Integer), ("sentence_start", Integer)
-)
-SPEAKERS = _view("speakers", ("id", Integer), ("name", String))
-SPEAKER_ROLES = _view("speaker_roles", ("speaker_id", Integer), ("role", String))
+AnySelect = Select[*tuple[Any, ...]]
 
 DATASETS = ("articles", "paragraphs", "quotes", "claims", "speakers")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class ExportError(ValueError):
@@ -113,8 +77,9 @@ def _speaker_match(column: Any, speaker: str) -> Any:
     return func.lower(column) == speaker.lower()
 
 
-def _query(dataset: str, filters: Filters) -> Select[Any]:
+def _query(dataset: str, filters: Filters) -> AnySelect:
     """The SELECT for one dataset, every filter value a bound parameter."""
+    query: AnySelect
     if dataset == "articles":
         t = ARTICLE_OVERVIEW
         query = select(
@@ -223,23 +188,8 @@ def _query(dataset: str, filters: Filters) -> Select[Any]:
 
 
 def columns(dataset: str) -> list[str]:
+    """The dataset's column names, in export order."""
     return [c.name for c in _query(dataset, Filters()).selected_columns]
-
-
-def cell(value: Any) -> Any:
-    """ISO 8601 UTC for times, 1/0 for booleans, formula-neutralised text."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-    return value
 
 
 def rows(engine: Engine, dataset: str, filters: Filters, batch: int = 2000) -> Iterator[tuple]:
@@ -249,6 +199,24 @@ def rows(engine: Engine, dataset: str, filters: Filters, batch: int = 2000) -> I
         result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
         for partition in result.partitions():
             yield from partition
+
+
+def cell(value: Any) -> Any:
+    """ISO 8601 UTC for times, 1/0 for booleans, formula-neutralised text.
+
+    Times from the database are always timezone-aware (``models.UtcDateTime``).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime(TIME_FORMAT)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+    return value
 
 
 def write_csv(

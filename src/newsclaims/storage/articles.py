@@ -98,6 +98,7 @@ def save(session: Session, article: items.Article, run_id: int | None) -> SavedA
         "topic_score": article.topic_score,
         "topic": article.topic,
         "last_run_id": run_id,
+        "minhash": None,  # belongs to the old text; syndication recomputes it
     }
     replaced: set[int] = set()
     if existing is None:

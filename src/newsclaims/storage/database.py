@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -32,7 +33,7 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -94,7 +95,9 @@ def safe_url(url: str) -> str:
 
 
 @contextmanager
-def reporting_unavailable(url: str, action: str = "reach the database", hint: str = "") -> Iterator[None]:
+def reporting_unavailable(
+    url: str, action: str = "reach the database", hint: str = ""
+) -> Iterator[None]:
     """Turn a driver's connection or missing-table error into ``DatabaseUnavailable``."""
     try:
         yield

@@ -1,27 +1,57 @@
 """The database side of near-duplicate articles: a syndicated copy points at its original.
 
 The same semantics as ``similarity.neardup``, with the LSH band keys in
-``article_signatures`` so candidate lookup is an indexed query whose cost does not
-grow with the number of stored articles. Portable SQL only (SQLite and PostgreSQL);
-callers own the transaction.
+``article_signatures`` (candidates by index lookup) and each article's MinHash values
+in ``articles.minhash`` (candidates compared without re-reading and re-hashing their
+text). Portable SQL only (SQLite and PostgreSQL); callers own the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 
+import numpy as np
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from newsclaims import models
+from newsclaims.similarity.minhash import estimated_jaccard
 from newsclaims.similarity.neardup import (
     NEAR_DUPLICATE_THRESHOLD,
+    Signature,
     article_signature,
     band_keys,
-    estimated_similarity,
 )
+
+_STORED_DTYPE = np.dtype("<u8")
+"""``articles.minhash`` byte layout: the uint64 values, little-endian on every platform."""
+
+
+def minhash_bytes(signature: Signature) -> bytes:
+    """The signature as stored; empty for an article without words (nothing to compare)."""
+    if signature.shingle_count == 0:
+        return b""
+    return signature.values.astype(_STORED_DTYPE).tobytes()
+
+
+def stored_minhash(article: models.Article) -> bytes:
+    """The article's stored MinHash, computed from its text and kept if the row lacks it.
+
+    Rows written before revision 0004, or whose text was replaced, have none yet.
+    """
+    if article.minhash is None:
+        article.minhash = minhash_bytes(article_signature([article.text]))
+    return article.minhash
+
+
+def similarity(signature: Signature, stored: bytes) -> float:
+    """Estimated Jaccard similarity of an article's signature and a stored one (0 if empty)."""
+    if signature.shingle_count == 0 or not stored:
+        return 0.0
+    values = np.frombuffer(stored, dtype=_STORED_DTYPE).astype(np.uint64)
+    return estimated_jaccard(signature.values, values)
 
 
 def link_near_duplicate(session: Session, article: models.Article) -> None:
@@ -35,11 +65,12 @@ def link_near_duplicate(session: Session, article: models.Article) -> None:
     if article.id is None:
         session.flush()
     signature = article_signature([article.text])
+    article.minhash = minhash_bytes(signature)
     keys = band_keys(signature)
     _store_article_keys(session, article.id, keys)
     matches: list[tuple[models.Article, float]] = []
     for candidate in _candidate_articles(session, article.id, keys):
-        score = estimated_similarity(signature, article_signature([candidate.text]))
+        score = similarity(signature, stored_minhash(candidate))
         if score >= NEAR_DUPLICATE_THRESHOLD:
             matches.append((candidate, score))
     if not matches:
@@ -56,8 +87,7 @@ def link_near_duplicate(session: Session, article: models.Article) -> None:
 
 
 def _first_seen(article: models.Article) -> tuple[datetime, int]:
-    when = article.published_at or article.fetched_at
-    return (when if when.tzinfo else when.replace(tzinfo=UTC), article.id)
+    return (article.published_at or article.fetched_at, article.id)
 
 
 def _adopt_copies(
@@ -108,7 +138,10 @@ def _candidate_articles(
 
 @lru_cache(maxsize=8)
 def _article_candidates(key_count: int) -> Select[models.Article]:
-    """Articles other than ``article_id`` sharing any of ``key_count`` band keys."""
+    """Articles other than ``article_id`` sharing any of ``key_count`` band keys.
+
+    The text is not loaded: the stored MinHash is what gets compared.
+    """
     signature = models.ArticleSignature
     terms = (
         and_(signature.band == bindparam(f"band_{i}"), signature.bucket == bindparam(f"bucket_{i}"))
@@ -121,6 +154,7 @@ def _article_candidates(key_count: int) -> Select[models.Article]:
     )
     return (
         select(models.Article)
+        .options(defer(models.Article.text))
         .where(models.Article.id.in_(candidate_ids))
         .order_by(models.Article.id)
     )
