@@ -9,14 +9,8 @@ from typing import Any
 
 from newsclaims.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_db
 from newsclaims.config.environment import database_url
-from newsclaims.export.datasets import (
-    DATASETS,
-    ExportError,
-    Filters,
-    TerminalProgress,
-    parse_time,
-    write_csv,
-)
+from newsclaims.export.csv import TerminalProgress, write_csv
+from newsclaims.export.datasets import DATASETS, ExportError, Filters, parse_time
 from newsclaims.storage import database as db
 
 EXAMPLES = """examples:

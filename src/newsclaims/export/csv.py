@@ -1,0 +1,84 @@
+"""CSV output of the export datasets: streamed, spreadsheet-safe, ISO 8601 UTC times.
+
+RFC 4180 (CRLF line ends, minimal quoting), UTF-8 (a BOM with ``excel=True``), a
+header row. Which rows and columns: ``export.datasets``.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from sqlalchemy import Engine
+
+from newsclaims.export.datasets import Filters, columns, rows
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def cell(value: Any) -> Any:
+    """ISO 8601 UTC for times, 1/0 for booleans, formula-neutralised text.
+
+    Times from the database are always timezone-aware (``models.UtcDateTime``).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime(TIME_FORMAT)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+    return value
+
+
+def write_csv(
+    engine: Engine,
+    dataset: str,
+    filters: Filters,
+    out: IO[str],
+    *,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write one dataset as CSV; returns the number of data rows written."""
+    header = columns(dataset)
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows(engine, dataset, filters):
+        writer.writerow([cell(v) for v in row])
+        count += 1
+        if progress is not None and count % 10000 == 0:
+            progress(count)
+    return count
+
+
+class TerminalProgress:
+    """Prints a row count on stderr at most twice a second, only when stderr is a terminal."""
+
+    def __init__(self, label: str, stream: IO[str] = sys.stderr) -> None:
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, count: int) -> None:
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.5:
+            self.stream.write(f"\r{self.label}: {count:,} rows")
+            self.stream.flush()
+            self.last = now
+
+    def done(self, count: int) -> None:
+        if self.enabled:
+            self.stream.write(f"\r{self.label}: {count:,} rows, done\n")
