@@ -25,7 +25,7 @@ def test_every_subpackage_is_listed_for_the_wheel():
 
 
 def test_migrations_and_fixtures_come_from_the_package():
-    assert database.MIGRATIONS_DIR == resources.files("newsclaims.migrations")
+    assert resources.files("newsclaims.migrations") == database.MIGRATIONS_DIR
     assert (database.MIGRATIONS_DIR / "env.py").is_file()
     assert any((database.MIGRATIONS_DIR / "versions").glob("0001_*.py"))
     assert DEFAULT_ROOT.parent == resources.files("newsclaims.fixtures")

@@ -91,7 +91,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_quotes(args: argparse.Namespace) -> int:
     # Any length of page and any topic: a short item can still quote someone.
     options = AnalysisOptions(min_words=0, quotes_off_topic=True)
-    rows = []
+    rows: list[dict[str, Any]] = []
     files, failed = existing_files(args.paths)
     for path in files:
         if path.suffix.lower() in {".html", ".htm"}:

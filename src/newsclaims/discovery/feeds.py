@@ -42,7 +42,7 @@ def parse_feed(body: bytes) -> list[Entry]:
         if not link:
             continue
         stamp = item.get("published_parsed") or item.get("updated_parsed")
-        published = datetime(*stamp[:6], tzinfo=UTC) if stamp else None
+        published = datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
         entries.append(Entry(link.strip(), item.get("title"), published))
     return entries
 

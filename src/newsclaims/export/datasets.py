@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, Select, Table, and_, exists, func, select
 
 from newsclaims import models
+from newsclaims.dates import parse_datetime
 from newsclaims.storage.views import view_tables
 
 _VIEWS = view_tables(MetaData())
@@ -47,12 +48,11 @@ class Filters:
 
 
 def parse_time(value: str, flag: str) -> datetime:
-    """ISO 8601 date or datetime; naive values are UTC."""
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ExportError(f"{flag}: {value!r} is not an ISO 8601 date or time") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    """ISO 8601 date or datetime (naive values are UTC), as every other date we read."""
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ExportError(f"{flag}: {value!r} is not an ISO 8601 date or time")
+    return parsed
 
 
 def _article_filters(filters: Filters, table: Table) -> list[Any]:

@@ -13,6 +13,7 @@ import lxml.html
 import py3langid
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 from newsclaims import settings
 from newsclaims.dates import parse_datetime
@@ -74,7 +75,7 @@ def extract_article(
             "max_date": (today or datetime.now(UTC).date()).isoformat(),
         },
     )
-    if document is None or document.body is None:
+    if not isinstance(document, Document) or document.body is None:
         raise ExtractionError("no main text found")
 
     title = collapse_whitespace(document.title) if document.title else None

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from newsclaims import runstats
 from newsclaims.crawl.configuration import database_url, load_config
@@ -20,6 +19,7 @@ from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
+from newsclaims.storage.database import DatabaseUnavailable
 from newsclaims.storage.spool import Spool, SpooledItem
 from newsclaims.storage.writer import write_article
 
@@ -72,10 +72,11 @@ class StorePipeline:
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
-        if isinstance(item, Article):
-            return write_article(self.store, item, self.run_id)
-        runs.record_error(self.store.sessions, item, self.run_id)
-        return None
+        with db.failures_as_unavailable():
+            if isinstance(item, Article):
+                return write_article(self.store, item, self.run_id)
+            runs.record_error(self.store.sessions, item, self.run_id)
+            return None
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchFailure):
@@ -85,11 +86,11 @@ class StorePipeline:
             return item
         try:
             outcome = await self._db(self._write, item)
-        except (OperationalError, DBAPIError) as exc:
+        except DatabaseUnavailable as exc:
             self.spool.append(item)
             self.stats.inc_value(runstats.SPOOLED)
             logger.error(
-                "database unavailable, spooled %s to %s: %s", item.url, self.spool.path, exc.orig
+                "database unavailable, spooled %s to %s: %s", item.url, self.spool.path, exc
             )
             return item
         if outcome is not None:
@@ -111,7 +112,8 @@ class StorePipeline:
         if len(self.spool):
             status = "spooled"
         try:
-            runs.finish_run(self.store.sessions, self.run_id, status, counts)
-        except (OperationalError, DBAPIError) as exc:
-            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc.orig)
+            with db.failures_as_unavailable():
+                runs.finish_run(self.store.sessions, self.run_id, status, counts)
+        except DatabaseUnavailable as exc:
+            logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         self.store.engine.dispose()

@@ -40,6 +40,8 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self._sources_arg = sources
         self.config: SourcesFile | None = None
+        self.allowed_domains: list[str] = []
+        self._extractors: dict[str, LinkExtractor] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -73,7 +75,7 @@ class NewsSpider(scrapy.Spider):
     def _request(
         self, url: str, source: Source, callback: Any, via: str, entry: Entry | None = None
     ) -> scrapy.Request:
-        meta = {"nc_source": source.name, "nc_via": via}
+        meta: dict[str, Any] = {"nc_source": source.name, "nc_via": via}
         if entry is not None:
             meta["nc_entry"] = entry
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
@@ -127,7 +129,8 @@ class NewsSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self.crawler.stats.inc_value(runstats.IGNORED)
             return
-        status = failure.value.response.status if failure.check(HttpError) else None
+        error = failure.value
+        status = error.response.status if isinstance(error, HttpError) else None
         reason = f"HTTP {status}" if status else describe_failure(failure)
         yield FetchFailure(
             url=request.url, reason=reason, status=status, source=request.meta.get("nc_source")

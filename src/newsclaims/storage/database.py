@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims.config.environment import database_url
@@ -103,3 +103,14 @@ def reporting_unavailable(
         yield
     except (OperationalError, ProgrammingError) as exc:
         raise DatabaseUnavailable(f"cannot {action} {safe_url(url)}: {exc.orig}{hint}") from None
+
+
+@contextmanager
+def failures_as_unavailable() -> Iterator[None]:
+    """A write the database refused or could not take (gone, locked, disconnected) becomes
+    ``DatabaseUnavailable`` carrying the driver's one-line reason, so callers above the
+    storage layer (the store pipeline spools the item) need no SQLAlchemy."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(str(exc.orig).strip()) from exc
