@@ -124,7 +124,11 @@ async def run(
 
 
 def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else (values or [0])[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else (values or [0])[0]
+    )
 
 
 def report(name: str, count: int, elapsed: float, lags: list[float]) -> None:
