@@ -1,0 +1,57 @@
+"""Page bytes → text, the way a browser decides: BOM, HTTP charset, meta/XML declaration.
+
+A saved page (``newsclaims extract``, ``quotes``, an archive) has no HTTP header but still
+declares its charset; decoding it as UTF-8 regardless turns a windows-1252 page's curly
+quotes into U+FFFD and loses its quotes. Files that are not HTML at all (a PDF, an image)
+are refused here by their magic bytes rather than "extracted" as text.
+"""
+
+from __future__ import annotations
+
+from w3lib.encoding import html_to_unicode
+
+# Magic numbers of the binaries a news site links to (documents, images, archives, media).
+_BINARY_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
+    (b"PK\x03\x04", "a ZIP archive (or Office document)"),
+    (b"\x1f\x8b", "a gzip file"),
+    (b"ID3", "an MP3 file"),
+    (b"\xd0\xcf\x11\xe0", "an Office document"),
+)
+
+
+class NotHTML(ValueError):
+    """The bytes are a binary file (PDF, image, archive), not an HTML page."""
+
+
+def binary_kind(body: bytes) -> str | None:
+    """What binary file these bytes are, or None when they may be text."""
+    head = body[:16].lstrip()
+    for magic, kind in _BINARY_MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in body[:4096] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary content"
+    return None
+
+
+def _utf8_or_cp1252(body: bytes) -> str:
+    """An undeclared page: UTF-8 when it decodes as such, else the web's usual windows-1252."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """The page's text and the encoding used; raises NotHTML for binaries."""
+    kind = binary_kind(body)
+    if kind is not None:
+        raise NotHTML(f"{kind}, not HTML")
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_utf8_or_cp1252)
+    return text, encoding
