@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/bench_extraction.py
 	$(BIN)/python bench/bench_quotes.py
 	$(BIN)/python bench/bench_claims.py
+	$(BIN)/python bench/bench_syndication.py
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/eval_quotes.py
 

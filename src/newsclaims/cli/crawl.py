@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsclaims import runstats
 from newsclaims.cli.common import (
@@ -17,9 +17,9 @@ from newsclaims.cli.common import (
     load_sources_file,
 )
 from newsclaims.config.environment import database_url
-from newsclaims.crawl.runner import CrawlSummary, run_crawl
-from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer, start_fixture_server
-from newsclaims.storage import database as db
+
+if TYPE_CHECKING:
+    from newsclaims.crawl.runner import CrawlSummary
 
 CRAWL_EXAMPLES = """examples:
   newsclaims crawl                                   # ./sources.toml into sqlite:///newsclaims.db
@@ -92,7 +92,12 @@ def format_summary(summary: CrawlSummary) -> str:
     return "\n".join(lines)
 
 
+# Scrapy, SQLAlchemy and trafilatura are imported by the commands that use them, not at
+# start-up: `newsclaims --help` and `newsclaims stats` should not pay for a crawler.
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from newsclaims.crawl.runner import run_crawl
+    from newsclaims.storage import database as db
+
     path, _ = load_sources_file(args.sources)  # validates the file before anything starts
     url = database_url(args.db)
     with db.reporting_unavailable(url):
@@ -112,6 +117,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from newsclaims.crawl.runner import run_crawl
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
+    from newsclaims.storage import database as db
+
     url = database_url(args.db)
     with db.reporting_unavailable(url):
         db.upgrade(url)
@@ -129,6 +138,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve_fixtures(args: argparse.Namespace) -> int:
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer
+
     server = FixtureServer(DEFAULT_ROOT, args.port)
     print(
         f"fixture site on {server.proxy_url}; crawl with --proxy {server.proxy_url}",

@@ -7,8 +7,6 @@ from typing import Any
 
 from newsclaims.cli.common import EXIT_OK, add_db
 from newsclaims.config.environment import database_url
-from newsclaims.storage import database as db
-from newsclaims.storage.articles import ArticleStore
 
 
 def register(commands: Any) -> None:
@@ -31,7 +29,10 @@ def register(commands: Any) -> None:
     stats.set_defaults(handler=cmd_stats)
 
 
+# SQLAlchemy and Alembic load when a command needs them, not at start-up.
 def cmd_db(args: argparse.Namespace) -> int:
+    from newsclaims.storage import database as db
+
     url = database_url(args.db)
     with db.reporting_unavailable(url):
         if args.db_command == "upgrade":
@@ -43,6 +44,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from newsclaims.storage import database as db
+    from newsclaims.storage.articles import ArticleStore
+
     url = database_url(args.db)
     with db.reporting_unavailable(url, "read", " (run `newsclaims db upgrade`?)"):
         store = ArticleStore(db.make_engine(url))

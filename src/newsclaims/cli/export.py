@@ -9,9 +9,7 @@ from typing import Any
 
 from newsclaims.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_db
 from newsclaims.config.environment import database_url
-from newsclaims.export.csv import TerminalProgress, write_csv
-from newsclaims.export.datasets import DATASETS, ExportError, Filters, parse_time
-from newsclaims.storage import database as db
+from newsclaims.export.names import DATASETS
 
 EXAMPLES = """examples:
   newsclaims export quotes --speaker "John Kerry" --since 2014-12-01 -o kerry.csv
@@ -43,6 +41,11 @@ def register(commands: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    # SQLAlchemy loads here, not when the CLI starts.
+    from newsclaims.export.csv import TerminalProgress, write_csv
+    from newsclaims.export.datasets import ExportError, Filters, parse_time
+    from newsclaims.storage import database as db
+
     try:
         filters = Filters(
             since=parse_time(args.since, "--since") if args.since else None,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from newsclaims import __version__
 from newsclaims.cli import crawl, database, export, pages
 from newsclaims.cli.common import EXIT_CODES, EXIT_DATABASE, EXIT_INTERRUPTED, CliError
-from newsclaims.storage.database import DatabaseUnavailable
+from newsclaims.storage.errors import DatabaseUnavailable
 
 EXAMPLES = """examples:
   newsclaims demo                         # crawl the bundled fixture web into ./newsclaims.db

@@ -21,22 +21,31 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+# One lookup by the value's exact type instead of a chain of isinstance tests: the export
+# calls this for every cell of every row.
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+    str: _text,
+    datetime: _time,
+    bool: int,
+    type(None): lambda _: "",
+}
+
+
 def cell(value: Any) -> Any:
     """ISO 8601 UTC for times, 1/0 for booleans, formula-neutralised text.
 
     Times from the database are always timezone-aware (``models.UtcDateTime``).
     """
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime(TIME_FORMAT)
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-    return value
+    convert = _CONVERTERS.get(type(value))
+    return value if convert is None else convert(value)
 
 
 def write_csv(
@@ -56,7 +65,7 @@ def write_csv(
     writer.writerow(header)
     count = 0
     for row in rows(engine, dataset, filters):
-        writer.writerow([cell(v) for v in row])
+        writer.writerow(list(map(cell, row)))
         count += 1
         if progress is not None and count % 10000 == 0:
             progress(count)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, MetaData, Select, Table, and_, exists, func, sele
 
 from newsclaims import models
 from newsclaims.dates import parse_datetime
+from newsclaims.export.names import DATASETS
 from newsclaims.storage.views import view_tables
 
 _VIEWS = view_tables(MetaData())
@@ -30,8 +31,6 @@ SPEAKERS = _TABLES["speakers"]
 SPEAKER_ROLES = _TABLES["speaker_roles"]
 
 AnySelect = Select[*tuple[Any, ...]]
-
-DATASETS = ("articles", "paragraphs", "quotes", "claims", "speakers")
 
 
 class ExportError(ValueError):

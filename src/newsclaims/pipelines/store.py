@@ -19,7 +19,7 @@ from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
-from newsclaims.storage.database import DatabaseUnavailable
+from newsclaims.storage.errors import DatabaseUnavailable
 from newsclaims.storage.spool import Spool, SpooledItem
 from newsclaims.storage.writer import write_article
 

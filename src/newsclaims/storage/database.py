@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims.config.environment import database_url
+from newsclaims.storage.errors import DatabaseUnavailable
 
 # Found through the package (the wheel ships them), never through the checkout.
 MIGRATIONS_DIR = Path(str(resources.files("newsclaims.migrations")))
@@ -83,10 +84,6 @@ def require_current_schema(engine: Engine) -> None:
             f"database schema is at {current or 'nothing'}, code expects {head}: "
             "run `newsclaims db upgrade`"
         )
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached or read; the message is one line for the operator."""
 
 
 def safe_url(url: str) -> str:
