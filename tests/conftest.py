@@ -8,6 +8,7 @@ where that is a failure.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,25 @@ def news_article(
         paragraphs=[Paragraph(position=i, text=t) for i, t in enumerate(paragraphs)],
         quotes=quotes,
     )
+
+
+def stored_article(session: Session, name: str, body: str) -> models.Article:
+    """A bare article row (source ``seeds``) for storage tests that need one in the session."""
+    source = session.scalar(select(models.Source).where(models.Source.name == "seeds"))
+    if source is None:
+        source = models.Source(name="seeds")
+        session.add(source)
+    url = f"https://example.org/{name}"
+    article = models.Article(
+        source=source,
+        url=url,
+        canonical_url=url,
+        url_hash=hashlib.sha1(url.encode()).hexdigest(),
+        fetched_at=datetime(2014, 12, 3, tzinfo=UTC),
+        text=body,
+        content_hash=hashlib.sha1(body.encode()).hexdigest(),
+        http_status=200,
+    )
+    session.add(article)
+    session.flush()
+    return article

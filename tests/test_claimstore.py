@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -17,29 +16,10 @@ from newsclaims.claims import ClaimIndex, claim_band_keys, claim_sentences, matc
 from newsclaims.storage.claims import find_claim, record_claims
 from newsclaims.text import normalize
 
+from .conftest import stored_article
+
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2014, 12, 3, tzinfo=UTC)
-
-
-def _article(session: Session, name: str, body: str) -> models.Article:
-    source = session.scalar(select(models.Source).where(models.Source.name == "seeds"))
-    if source is None:
-        source = models.Source(name="seeds")
-        session.add(source)
-    url = f"https://example.org/{name}"
-    article = models.Article(
-        source=source,
-        url=url,
-        canonical_url=url,
-        url_hash=hashlib.sha1(url.encode()).hexdigest(),
-        fetched_at=NOW,
-        text=body,
-        content_hash=hashlib.sha1(body.encode()).hexdigest(),
-        http_status=200,
-    )
-    session.add(article)
-    session.flush()
-    return article
 
 
 def _speaker(session: Session, name: str) -> models.Speaker:
@@ -87,7 +67,7 @@ def _store_seeds(session: Session) -> dict[str, models.Article]:
     """Every seed as an article with its gold quotes; seed 001's repeated quotes twice."""
     articles = {}
     for seed, golds in sorted(_gold_by_seed().items()):
-        article = _article(session, seed, (DATA / "seeds" / seed).read_text(encoding="utf-8"))
+        article = stored_article(session, seed, (DATA / "seeds" / seed).read_text(encoding="utf-8"))
         rows = [
             _quote(session, article, i, g["quote"], g["kind"], g["speaker"])
             for i, g in enumerate(golds)
@@ -185,7 +165,7 @@ def test_store_groups_like_the_in_memory_index(session: Session) -> None:
 
 
 def test_optional_and_unattributed_quotes_make_no_claims(session: Session) -> None:
-    article = _article(session, "a", "text")
+    article = stored_article(session, "a", "text")
     rows = [
         _quote(session, article, 0, "deconflict", "optional", "John Kerry"),
         _quote(session, article, 1, "We will strike.", "direct", None),
@@ -195,14 +175,14 @@ def test_optional_and_unattributed_quotes_make_no_claims(session: Session) -> No
 
 
 def test_quotes_of_another_article_are_refused(session: Session) -> None:
-    first, second = _article(session, "a", "one"), _article(session, "b", "two")
+    first, second = stored_article(session, "a", "one"), stored_article(session, "b", "two")
     row = _quote(session, first, 0, "We will strike.", "direct", "John Kerry")
     with pytest.raises(ValueError, match="not from article"):
         record_claims(session, [row], second)
 
 
 def test_same_words_by_another_speaker_are_another_claim(session: Session) -> None:
-    article = _article(session, "a", "text")
+    article = stored_article(session, "a", "text")
     rows = [
         _quote(session, article, 0, "We are flying missions over Iraq.", "direct", "John Kerry"),
         _quote(session, article, 1, "We are flying missions over Iraq.", "direct", "John Kirby"),

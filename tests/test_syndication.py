@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,31 +14,10 @@ from newsclaims.storage.articles import ArticleStore
 from newsclaims.storage.syndication import link_near_duplicate, minhash_bytes
 from newsclaims.storage.writer import write_article
 
-from .conftest import news_article
+from .conftest import news_article, stored_article
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2014, 12, 3, tzinfo=UTC)
-
-
-def _article(session: Session, name: str, body: str) -> models.Article:
-    source = session.scalar(select(models.Source).where(models.Source.name == "seeds"))
-    if source is None:
-        source = models.Source(name="seeds")
-        session.add(source)
-    url = f"https://example.org/{name}"
-    article = models.Article(
-        source=source,
-        url=url,
-        canonical_url=url,
-        url_hash=hashlib.sha1(url.encode()).hexdigest(),
-        fetched_at=NOW,
-        text=body,
-        content_hash=hashlib.sha1(body.encode()).hexdigest(),
-        http_status=200,
-    )
-    session.add(article)
-    session.flush()
-    return article
 
 
 def _seed_body(name: str) -> str:
@@ -54,10 +32,10 @@ def _wire_copy(body: str, headline: str) -> str:
 
 def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
     body = _seed_body("000_2ce013c3f5691d34.txt")
-    first = _article(session, "first", body)
-    other_story = _article(session, "other", _seed_body("001_10c5a8d22f52db77.txt"))
-    copy = _article(session, "copy", _wire_copy(body, "Kerry: strikes are working"))
-    second_copy = _article(session, "copy2", _wire_copy(body, "Strikes hurt IS, Kerry says"))
+    first = stored_article(session, "first", body)
+    other_story = stored_article(session, "other", _seed_body("001_10c5a8d22f52db77.txt"))
+    copy = stored_article(session, "copy", _wire_copy(body, "Kerry: strikes are working"))
+    second_copy = stored_article(session, "copy2", _wire_copy(body, "Strikes hurt IS, Kerry says"))
     for article in (first, other_story, copy, second_copy):
         link_near_duplicate(session, article)
     assert first.near_duplicate_of_id is None
@@ -69,8 +47,8 @@ def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
 
 def test_link_near_duplicate_is_idempotent(session: Session) -> None:
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = _article(session, "first", body)
-    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    first = stored_article(session, "first", body)
+    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
     for _ in range(2):
         link_near_duplicate(session, first)
         link_near_duplicate(session, copy)
@@ -81,8 +59,8 @@ def test_link_near_duplicate_is_idempotent(session: Session) -> None:
 
 def test_changed_text_refreshes_signature_and_link(session: Session) -> None:
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = _article(session, "first", body)
-    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    first = stored_article(session, "first", body)
+    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
     link_near_duplicate(session, first)
     link_near_duplicate(session, copy)
     copy.text = _seed_body("004_66dee65abf995aa3.txt")
@@ -92,14 +70,14 @@ def test_changed_text_refreshes_signature_and_link(session: Session) -> None:
 
 
 def test_empty_article_links_nowhere(session: Session) -> None:
-    empty = _article(session, "empty", "")
+    empty = stored_article(session, "empty", "")
     link_near_duplicate(session, empty)
     assert empty.near_duplicate_of_id is None
 
 
 def test_link_stores_the_articles_minhash(session: Session) -> None:
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    article = _article(session, "first", body)
+    article = stored_article(session, "first", body)
     link_near_duplicate(session, article)
     session.flush()
     session.expire_all()
@@ -109,7 +87,7 @@ def test_link_stores_the_articles_minhash(session: Session) -> None:
 
 
 def test_empty_article_stores_an_empty_minhash(session: Session) -> None:
-    empty = _article(session, "empty", "")
+    empty = stored_article(session, "empty", "")
     link_near_duplicate(session, empty)
     assert empty.minhash == b""
 
@@ -117,11 +95,11 @@ def test_empty_article_stores_an_empty_minhash(session: Session) -> None:
 def test_candidates_are_compared_by_their_stored_minhash(session: Session) -> None:
     """The candidate's text is not re-hashed: a stored signature is what counts."""
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = _article(session, "first", body)
+    first = stored_article(session, "first", body)
     link_near_duplicate(session, first)
     session.execute(update(models.Article).where(models.Article.id == first.id).values(text="gone"))
     session.expire_all()
-    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
     link_near_duplicate(session, copy)
     assert copy.near_duplicate_of_id == first.id
 
@@ -129,13 +107,13 @@ def test_candidates_are_compared_by_their_stored_minhash(session: Session) -> No
 def test_rows_without_a_stored_minhash_get_one_when_compared(session: Session) -> None:
     """Articles stored before revision 0004 have no MinHash; the first lookup fills it in."""
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = _article(session, "first", body)
+    first = stored_article(session, "first", body)
     link_near_duplicate(session, first)
     session.execute(
         update(models.Article).where(models.Article.id == first.id).values(minhash=None)
     )
     session.expire_all()
-    copy = _article(session, "copy", _wire_copy(body, "Coalition strikes"))
+    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
     link_near_duplicate(session, copy)
     assert copy.near_duplicate_of_id == first.id
     session.flush()
