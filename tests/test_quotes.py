@@ -327,20 +327,28 @@ def test_nickname_between_names() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "description"),
     [
-        '"It is embarrassing," one fan said.',
-        'A company spokesperson said: "We will appeal."',
-        '"The board was split," said one person familiar with the talks.',
-        '"We will win," they said.',
-        '"We will win," the spokesman said.',
-        '"We will win," Obama said.',
+        ('"It is embarrassing," one supporter said.', "supporter"),
+        ('A company spokesperson said: "We will appeal."', "company spokesperson"),
+        ('"The board was split," said one person familiar with the talks.', "person"),
+        ('"We will win," the spokesman said.', "spokesman"),
     ],
 )
-def test_unknown_speaker_stays_unknown(text: str) -> None:
+def test_unnamed_source_gets_its_description(text: str, description: str) -> None:
     (quote,) = quotes_of(text)
-    assert quote.speaker is None
+    assert (quote.speaker, quote.speaker_type) == (description, "unnamed")
     assert quote.kind == "direct"
+
+
+def test_plural_pronoun_stays_unknown() -> None:
+    (quote,) = quotes_of('"We will win," they said.')
+    assert quote.speaker is None
+
+
+def test_lone_surname_that_speaks_is_a_person() -> None:
+    (quote,) = quotes_of('"We will win," Obama said.')
+    assert (quote.speaker, quote.speaker_type, quote.resolution) == ("Obama", "person", "named")
 
 
 def test_titled_surname_is_a_person_and_a_later_full_name_completes_it() -> None:
@@ -386,7 +394,8 @@ def test_embedded_quote_prefers_the_person_before_it() -> None:
 
 def test_organisation_after_a_role_is_not_a_name() -> None:
     (quote,) = quotes_of('A spokesman for BusCo said the firm "regrets the disruption".')
-    assert (quote.speaker, quote.kind) == (None, "partial")
+    assert (quote.speaker, quote.speaker_type) == ("spokesman for BusCo", "unnamed")
+    assert quote.kind == "partial"
 
 
 def test_appositive_role_stops_at_a_relative_clause() -> None:
@@ -456,7 +465,7 @@ def test_parse_mention_separates_role_title_and_name() -> None:
         "Syrian Ambassador to Russia",
     )
     assert parse_mention(["the", "BBC"]) is not None
-    assert parse_mention(["the", "BBC"]).kind == "other"  # type: ignore[union-attr]
+    assert parse_mention(["the", "BBC"]).kind == "org"  # type: ignore[union-attr]
 
 
 def test_fuzzy_role_match() -> None:

@@ -56,6 +56,13 @@ class Paragraph(_Model):
 
 
 QuoteKind = Literal["direct", "partial", "optional"]
+SpeakerType = Literal["person", "organisation", "unnamed"]
+Resolution = Literal[
+    "named", "pronoun", "role", "organisation_reference", "description", "continuation"
+]
+"""How a speaker was found, most certain first: by name; from he/she; from a role noun
+(`the minister`); from `the ministry`, `it`, `the statement`; as the description of an
+unnamed source (`a rebel commander`); or by continuing the last speaker's remarks."""
 
 
 class Quote(_Model):
@@ -63,8 +70,14 @@ class Quote(_Model):
 
     quote: str = Field(min_length=1)
     kind: QuoteKind
-    speaker: str | None = None
-    speaker_mention: str | None = None
+    speaker: str | None = Field(
+        default=None, description="canonical name, or a short description of an unnamed source"
+    )
+    speaker_type: SpeakerType | None = None
+    resolution: Resolution | None = Field(
+        default=None, description="how the speaker was found: filter on it for confidence"
+    )
+    speaker_mention: str | None = Field(default=None, description="the words that named them")
     role: str | None = None
     cue: str | None = None
     paragraph: int = Field(ge=-1, description="paragraph position; -1 is the headline")

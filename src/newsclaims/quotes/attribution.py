@@ -14,11 +14,11 @@ from typing import Literal
 
 from newsclaims.quotes.cues import SOURCE_CUES, WINDOW
 from newsclaims.quotes.paragraph import Cue, Para, sentence_initial, sentence_start
-from newsclaims.quotes.phrases import read_backward
-from newsclaims.speakers.mentions import Mention, is_personal
+from newsclaims.quotes.phrases import read_backward, read_forward
+from newsclaims.speakers.mentions import Mention, is_personal, is_speaker
 from newsclaims.speakers.registry import Person, PersonRegistry, Position
 
-How = Literal["after", "before", "sentence", "colon", "sign", "continued", "none"]
+How = Literal["after", "before", "sentence", "colon", "dash", "sign", "continued", "none"]
 """Which rule credited the quote (`none`: none did)."""
 
 _SIGN_VERBS = frozenset({"read", "reads", "reading"})
@@ -33,6 +33,10 @@ class Attribution:
     cue: str | None
     inferred: bool
     how: How
+    resolved: str = "named"
+    """How the speaker was found from the mention (`registry.How`, or `continuation`)."""
+    source_only: bool = False
+    """`…, the BBC reported`: an organisation reporting, weaker than a person cue."""
 
 
 NOBODY = Attribution(None, None, None, False, "none")
@@ -45,20 +49,36 @@ def _from_cue(cue: Cue, how: How) -> Attribution:
     resolution = cue.resolution
     person = resolution.person if resolution else None
     inferred = resolution.inferred if resolution else False
-    return Attribution(person, cue.mention, cue.text, inferred and person is not None, how)
+    resolved = resolution.how if resolution else "named"
+    return Attribution(
+        person,
+        cue.mention,
+        cue.text,
+        inferred and person is not None,
+        how,
+        resolved,
+        cue.base in SOURCE_CUES and not _is_person_cue(cue),
+    )
 
 
 def _continuing(person: Person | None, mention: Mention | None) -> Attribution:
-    return Attribution(person, mention, None, True, "continued")
+    return Attribution(person, mention, None, True, "continued", "continuation")
 
 
 def _is_person_cue(cue: Cue) -> bool:
     return is_personal(cue.mention)
 
 
+def _is_speaker_cue(cue: Cue) -> bool:
+    """A cue whose subject is a person, an organisation or an unnamed source."""
+    return (
+        is_speaker(cue.mention) and cue.resolution is not None and cue.resolution.person is not None
+    )
+
+
 def _is_source_only(cue: Cue) -> bool:
     """`…, the BBC reported` credits a news outlet, not the speaker of the quote."""
-    return cue.base in SOURCE_CUES and not _is_person_cue(cue)
+    return cue.base in SOURCE_CUES and not _is_speaker_cue(cue)
 
 
 def _cue_at(para: Para, index: int) -> Cue | None:
@@ -76,6 +96,13 @@ def _next_word(para: Para, qi: int) -> int:
             return -1
         k += 1
     return k if k < len(tokens) and tokens[k].word else -1
+
+
+def _words_only(para: Para, k: int, cue: Cue) -> bool:
+    """`"…" state news agency SANA reported`: only a few words between quote and cue."""
+    if not 0 < cue.index - k <= 6 or cue.subject_start < k:
+        return False
+    return all(t.word for t in para.tokens[k : cue.index])
 
 
 def _short_tail(para: Para, cue: Cue) -> bool:
@@ -99,7 +126,7 @@ def after_quote(para: Para, qi: int) -> Attribution | None:
     if cue is None:
         first = bisect_left(para.cue_positions, k)
         following = para.cues[first : first + 2]
-        cue = next((c for c in following if c.subject_start == k), None)
+        cue = next((c for c in following if c.subject_start == k or _words_only(para, k, c)), None)
     if cue is None or _is_source_only(cue):
         return None
     closed_by_stop = para.tokens[qi].text.rstrip()[-1:] == "."
@@ -139,6 +166,30 @@ def _colon_intro(
     return Attribution(resolution.person, mention, None, False, "colon")
 
 
+_DASHES = frozenset({"—", "–", "―", "-", "--"})
+
+
+def _dash_credit(
+    para: Para, qi: int, registry: PersonRegistry, pos: Position
+) -> Attribution | None:
+    """`"…" ― Ana Ruiz`: a dash and a bare name after a quote credit it (letters, vox pops)."""
+    tokens = para.tokens
+    k = qi + 1
+    if k >= len(tokens) or tokens[k].text not in _DASHES:
+        return None
+    np = read_forward(para, k + 1)
+    if np is None or np.mention.kind not in ("name", "org"):
+        return None
+    rest = tokens[np.end :]
+    if any(t.word or t.quote >= 0 for t in rest[:1]):
+        return None
+    resolution = registry.resolve(np.mention, pos)
+    person = resolution.person
+    if person is None and np.mention.kind == "name":
+        person = registry.register_single(np.mention, pos)
+    return Attribution(person, np.mention, None, False, "dash")
+
+
 def _sign_text(para: Para, qi: int) -> Attribution | None:
     """`A banner read "…"`, `placards reading "…"`: written words nobody is quoted as saying."""
     prev = para.tokens[qi - 1] if qi > 0 else None
@@ -153,25 +204,32 @@ def explicit(para: Para, qi: int, registry: PersonRegistry, pos: Position) -> At
     if sign is not None:
         return sign
     adjacent = after_quote(para, qi)
-    named = adjacent is not None and is_personal(adjacent.mention)
+    named = (
+        adjacent is not None
+        and is_speaker(adjacent.mention)
+        and adjacent.person is not None
+        and not adjacent.source_only
+    )
     if adjacent is not None and (named or sentence_initial(para, qi)):
         return adjacent
     before, after = _sentence_cues(para, qi)
     for cue in before:
-        if not _is_source_only(cue) and (adjacent is None or _is_person_cue(cue)):
+        if not _is_source_only(cue) and (
+            adjacent is None or _is_person_cue(cue) or _is_speaker_cue(cue)
+        ):
             return _from_cue(cue, "before")
     if adjacent is not None:
         return adjacent
     for cue in after:
-        if _is_person_cue(cue):
+        if _is_speaker_cue(cue) or _is_person_cue(cue):
             return _from_cue(cue, "sentence")
-    return _colon_intro(para, qi, registry, pos)
+    return _colon_intro(para, qi, registry, pos) or _dash_credit(para, qi, registry, pos)
 
 
 def _last_person_cue(cues: Sequence[Cue]) -> Attribution | None:
     """The last cue whose subject was resolved to a person, as a continuation."""
     for cue in reversed(cues):
-        if _is_person_cue(cue) and cue.resolution is not None and cue.resolution.person:
+        if _is_speaker_cue(cue) and cue.resolution is not None and cue.resolution.person:
             return _continuing(cue.resolution.person, cue.mention)
     return None
 
@@ -199,7 +257,7 @@ def continued(para: Para, qi: int, previous: Para | None, results: Found) -> Att
     earlier_quote = para.quote_tokens[q - 1] if q > 0 else -1
     c = bisect_left(para.cue_positions, qi)
     earlier_cue = next(
-        (cue for cue in reversed(para.cues[max(0, c - 4) : c]) if _is_person_cue(cue)), None
+        (cue for cue in reversed(para.cues[max(0, c - 4) : c]) if _is_speaker_cue(cue)), None
     )
     person = earlier_cue.resolution.person if earlier_cue and earlier_cue.resolution else None
     if earlier_cue is not None and person is not None and earlier_cue.index > earlier_quote:

@@ -46,6 +46,8 @@ def _to_quote(para: Para, qi: int, found: Attribution, kind: QuoteKind) -> Quote
         quote=para.text[span.start : span.end],
         kind=kind,
         speaker=person.name if person is not None else None,
+        speaker_type=person.kind if person is not None else None,
+        resolution=found.resolved if person is not None else None,
         speaker_mention=shown,
         role=role,
         cue=found.cue,
@@ -123,6 +125,11 @@ def extract_quotes(paragraphs: Sequence[str], headline: str | None = None) -> li
         find_cues(para)
         find_names(para)
     registry = PersonRegistry()
+    if headline:
+        title = build_para(-1, headline, paragraph_spans([headline])[0], headline=True)
+        title.common = common
+        find_names(title)
+        register_names([title], registry)
     register_names(paras, registry)
     for para in paras:
         resolve_mentions(para, registry)

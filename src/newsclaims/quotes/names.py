@@ -22,6 +22,7 @@ from newsclaims.speakers.lexicon import SUBJECT_PRONOUNS
 from newsclaims.speakers.mentions import parse_mention
 from newsclaims.speakers.words import (
     bare,
+    is_acronym,
     is_capitalised,
     is_possessive,
     is_role_noun,
@@ -78,9 +79,18 @@ def _role_before(para: Para, start: int) -> str | None:
     if start < 2 or para.tokens[start - 1].text != ",":
         return None
     np = read_backward(para, start - 2, sentence_start(para, start - 2))
-    if np is None or np.mention.kind != "role":
+    if np is None or np.mention.kind not in ("role", "unnamed"):
         return None
     return np.mention.role
+
+
+def _bracketed_acronym(para: Para, after: int) -> str | None:
+    """`the Organisation for … Weapons (OPCW)`: the short name given in brackets."""
+    tokens = para.tokens
+    if after + 2 >= len(tokens) or tokens[after].text != "(" or tokens[after + 2].text != ")":
+        return None
+    word = tokens[after + 1].text
+    return word if is_acronym(word) else None
 
 
 def find_names(para: Para) -> None:
@@ -107,6 +117,11 @@ def find_names(para: Para) -> None:
             )
             if not skip:
                 para.names.append((np.start, np.end, mention))
+        elif mention.kind == "org" and mention.name:
+            para.names.append((np.start, np.end, mention))
+            acronym = _bracketed_acronym(para, np.end)
+            if acronym is not None:
+                para.aliases[np.start] = acronym
         elif np.end - np.start == 1 and is_possessive(tokens[np.start].text):
             owner = parse_mention([tokens[np.start].text[:-2]])
             if owner is not None and owner.kind == "name":

@@ -42,6 +42,9 @@ class Para:
     cues: list[Cue] = field(default_factory=list)
     cue_positions: list[int] = field(default_factory=list)
     names: list[tuple[int, int, Mention]] = field(default_factory=list)
+    """People and organisations named, in order: (first token, end token, mention)."""
+    aliases: dict[int, str] = field(default_factory=dict)
+    """`… Chemical Weapons (OPCW)`: the acronym after the organisation named at a token."""
     pronouns: list[int] = field(default_factory=list)
     quote_tokens: list[int] = field(default_factory=list)
     first_content: int = -1

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 
 from newsclaims.quotes.paragraph import Para
 from newsclaims.speakers.lexicon import PRONOUN_GENDER
+from newsclaims.speakers.names import is_known_first_name
 from newsclaims.speakers.registry import Person, PersonRegistry, Position
 from newsclaims.speakers.words import bare
 
@@ -20,7 +22,13 @@ def register_names(paras: Sequence[Para], registry: PersonRegistry) -> None:
     """First pass: every multi-word name in the article, with the roles stated for it."""
     for para in paras:
         for start, _, mention in para.names:
-            registry.register(mention, Position(para.index, start))
+            position = Position(para.index, start)
+            if mention.kind == "org" and mention.name:
+                org = registry.orgs.register(mention.name, position)
+                if start in para.aliases:
+                    registry.orgs.alias(org, para.aliases[start])
+                continue
+            registry.register(mention, position)
         for cue in para.cues:
             if cue.mention is not None and cue.mention.kind == "name":
                 registry.register(cue.mention, Position(para.index, cue.index))
@@ -38,6 +46,19 @@ def _learn_gender(
         registry.learn_gender(person, PRONOUN_GENDER[bare(para.tokens[index].text)])
 
 
+def _opens_sentence(para: Para, start: int) -> bool:
+    """A name that heads its sentence is its subject, the likely `he` of the next one."""
+    return para.sentence_heads[para.tokens[start].sentence] == start
+
+
+_JOINERS = frozenset({"&", "and", "at", "of", "for", "from", "with", "in", "to", "by", "on"})
+
+
+def _after_preposition(para: Para, start: int) -> bool:
+    """`Analysts at Barclay & Finch said`: a lone name after `&`/`at` is not the subject."""
+    return start > 0 and bare(para.tokens[start - 1].text) in _JOINERS
+
+
 def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
     """Second pass, in reading order: names seen, cue subjects resolved, speakers noted."""
     events: list[tuple[int, int, int]] = []
@@ -52,7 +73,9 @@ def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
             start, end, mention = para.names[item]
             person = registry.resolve(mention, pos).person
             if person is not None:
-                registry.see(person, pos)
+                registry.see(person, pos, salient=_opens_sentence(para, start))
+                if person.kind != "person":
+                    continue
                 nxt = para.names[item + 1][0] if item + 1 < len(para.names) else len(para.tokens)
                 _learn_gender(para, end, nxt, person, registry)
             continue
@@ -60,5 +83,15 @@ def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
         if cue.mention is None:
             continue
         cue.resolution = registry.resolve(cue.mention, pos)
+        lone = cue.mention.name or ""
+        if (
+            cue.resolution.person is None
+            and cue.mention.kind == "name"
+            and lone.casefold() not in para.common
+            and (not _opens_sentence(para, cue.subject_start) or is_known_first_name(lone))
+            and not _after_preposition(para, cue.subject_start)
+        ):
+            single = registry.register_single(cue.mention, pos)
+            cue.resolution = replace(cue.resolution, person=single)
         if cue.resolution.person is not None:
-            registry.see(cue.resolution.person, pos)
+            registry.see(cue.resolution.person, pos, salient=True)

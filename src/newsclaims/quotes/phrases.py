@@ -19,7 +19,8 @@ from newsclaims.speakers.lexicon import (
     SUBJECT_PRONOUNS,
     read_words,
 )
-from newsclaims.speakers.mentions import Mention, is_personal, parse_mention
+from newsclaims.speakers.mentions import Mention, is_speaker, parse_mention
+from newsclaims.speakers.organisations import ORG_GENERIC, ORG_HEADS, SOURCE_HEADS, is_org_head
 from newsclaims.speakers.words import (
     bare,
     is_capitalised,
@@ -68,9 +69,19 @@ def _leads_to_role(para: Para, i: int) -> bool:
         text = token.text.lower() if k == i else token.text
         if not token.word or not text.islower() or bare(text) in FUNCTION_WORDS:
             return False
-        if is_role_noun(text) or is_role_word(text):
+        if is_role_noun(text) or is_role_word(text) or bare(text) in _REFERENCE_HEADS:
             return True
     return False
+
+
+_REFERENCE_HEADS = ORG_HEADS | ORG_GENERIC | SOURCE_HEADS
+"""Lower-case heads of `the ministry`, `the statement`, `military sources`."""
+
+
+def _inner_connector(para: Para, k: int) -> bool:
+    """`Secretary of State`, `Observatory for Human Rights`: `of`/`for` inside a name."""
+    previous = para.tokens[k - 1].text
+    return is_role_word(previous) or (is_capitalised(previous) and is_org_head(previous))
 
 
 def np_ok(para: Para, i: int) -> bool:
@@ -118,7 +129,7 @@ def read_forward(para: Para, start: int) -> NounPhrase | None:
         low = bare(token.text) if token.word else ""
         if (
             np_ok(para, k)
-            or (low in CONNECTORS and k > start and is_role_word(tokens[k - 1].text))
+            or (low in CONNECTORS and k > start and _inner_connector(para, k))
             or (low == "the" and k > start and bare(tokens[k - 1].text) in CONNECTORS)
             or (k > start and tokens[k - 1].word and _nickname_at(para, k))
         ):
@@ -140,7 +151,7 @@ def read_backward(para: Para, end: int, floor: int) -> NounPhrase | None:
         token = tokens[k]
         low = bare(token.text) if token.word else ""
         if (token.word and np_ok(para, k)) or (
-            low in CONNECTORS and k < end and k > floor and is_role_word(tokens[k - 1].text)
+            low in CONNECTORS and k < end and k > floor and _inner_connector(para, k)
         ):
             k -= 1
         elif low in DETERMINERS and k < end:
@@ -158,7 +169,7 @@ def read_backward(para: Para, end: int, floor: int) -> NounPhrase | None:
 
 def with_apposed_name(para: Para, np: NounPhrase) -> NounPhrase:
     """`His lawyer, Alan Mercer,` / `the club's chief executive, Alison Park`: the name."""
-    if np.mention.kind != "role" or np.end + 1 >= len(para.tokens):
+    if np.mention.kind not in ("role", "unnamed") or np.end + 1 >= len(para.tokens):
         return np
     if para.tokens[np.end].text != ",":
         return np
@@ -185,4 +196,4 @@ def head_of_postmodified(para: Para, np: NounPhrase, floor: int) -> NounPhrase:
         if earlier is None:
             break
         current = earlier
-    return current if is_personal(current.mention) else np
+    return current if is_speaker(current.mention) else np

@@ -12,6 +12,7 @@ from newsclaims.quotes.paragraph import Cue, Para, sentence_start
 from newsclaims.quotes.phrases import (
     FUNCTION_WORDS,
     RELATIVES,
+    NounPhrase,
     head_of_postmodified,
     read_backward,
     read_forward,
@@ -19,7 +20,7 @@ from newsclaims.quotes.phrases import (
 )
 from newsclaims.quotes.tokens import Token
 from newsclaims.speakers.lexicon import DETERMINERS, read_words
-from newsclaims.speakers.mentions import Mention, is_personal
+from newsclaims.speakers.mentions import Mention, is_speaker, parse_mention
 from newsclaims.speakers.words import bare, is_capitalised
 
 _SUBJECT_SKIP = read_words("newsclaims.quotes", "subject_skip.txt")
@@ -71,7 +72,7 @@ def _according_subject(para: Para, ci: int) -> Subject:
     """`according to Kerry`, `according to a statement from the club's chief executive`."""
     tokens = para.tokens
     np = read_forward(para, ci + 2)
-    if np is None or not is_personal(np.mention):
+    if np is None or not is_speaker(np.mention):
         for k in range(ci + 2, min(ci + 8, len(tokens) - 1)):
             if not tokens[k].word:
                 break
@@ -92,14 +93,19 @@ def _inverted_subject(para: Para, ci: int) -> Subject:
     np = read_forward(para, ci + 1) if tokens[ci + 1].word else None
     if np is None:
         return None, -1
-    if is_personal(np.mention):
-        return with_apposed_name(para, np).mention, ci + 1
+    issuer = _issuer(para, np)
+    if issuer is not np.mention:
+        return issuer, ci + 1
+    if is_speaker(np.mention):
+        return _issuer(para, with_apposed_name(para, np)), ci + 1
     return Mention("other", np.mention.text), ci + 1
 
 
 def _plain_subject(para: Para, j: int, floor: int) -> tuple[Mention, int]:
     """`the mayor's office said`, `one fan said`: a subject that names nobody."""
     tokens = para.tokens
+    if bare(tokens[j].text) == "it":
+        return Mention("orgref", tokens[j].text, role="it"), j
     if bare(tokens[j].text) in FUNCTION_WORDS:
         return Mention("other", ""), j
     k = j
@@ -111,7 +117,29 @@ def _plain_subject(para: Para, j: int, floor: int) -> tuple[Mention, int]:
         if previous in DETERMINERS:
             break
     text = para.text[tokens[k].start : tokens[j].end]
+    words = [t.text for t in tokens[k : j + 1] if t.word]
+    parsed = parse_mention(words, lowered_first=k == sentence_start(para, k)) if words else None
+    if parsed is not None and parsed.kind in ("org", "orgref", "unnamed"):
+        return parsed, k
     return Mention("other", text), k
+
+
+_DOCUMENTS = frozenset({"statement", "report", "communique", "letter", "source", "sources"})
+"""`a statement by the ministry`, `sources in the army`: the issuer after by/from/in."""
+
+
+def _issuer(para: Para, np: NounPhrase) -> Mention:
+    """`a statement from the Defence Ministry said`: the ministry, not the statement."""
+    tokens = para.tokens
+    words = np.mention.text.split()
+    if not words or bare(words[-1]) not in _DOCUMENTS or np.end + 1 >= len(tokens):
+        return np.mention
+    if bare(tokens[np.end].text) not in {"by", "from", "of"}:
+        return np.mention
+    issuer = read_forward(para, np.end + 1)
+    if issuer is None or issuer.mention.kind not in ("org", "name"):
+        return np.mention
+    return issuer.mention
 
 
 def _cue_subject(para: Para, ci: int) -> Subject:
@@ -135,7 +163,7 @@ def _cue_subject(para: Para, ci: int) -> Subject:
         if np is None:
             return _plain_subject(para, j, floor)
         np = head_of_postmodified(para, np, floor)
-        return np.mention, np.start
+        return _issuer(para, np), np.start
     after_quote = j < floor or tokens[j].quote >= 0 or (j > 0 and tokens[j - 1].quote >= 0)
     if after_quote:
         inverted = _inverted_subject(para, ci)
@@ -148,12 +176,26 @@ def _cue_subject(para: Para, ci: int) -> Subject:
     return _inverted_subject(para, ci)
 
 
+def _participle_subject(para: Para, ci: int, found: Subject) -> Subject:
+    """`The ministry condemned the attack saying …`, `…, adding`: the clause's subject."""
+    text = para.tokens[ci].text
+    if not text.endswith("ing") or (found[0] is not None and is_speaker(found[0])):
+        return found
+    head = para.sentence_heads[para.tokens[ci].sentence]
+    if head < 0 or head >= ci or not para.tokens[head].word:
+        return found
+    np = read_forward(para, head)
+    if np is None or not is_speaker(np.mention) or np.mention.kind == "orgref":
+        return found
+    return with_apposed_name(para, np).mention, np.start
+
+
 def find_cues(para: Para) -> None:
     """Every cue of the paragraph in order, with its subject as written."""
     for i in range(len(para.tokens)):
         base = is_cue(para, i)
         if base is None:
             continue
-        mention, start = _cue_subject(para, i)
+        mention, start = _participle_subject(para, i, _cue_subject(para, i))
         para.cues.append(Cue(i, para.tokens[i].text, base, mention, start))
         para.cue_positions.append(i)

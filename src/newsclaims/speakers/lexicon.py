@@ -40,8 +40,6 @@ NAME_PARTICLES = _words("name_particles.txt")
 NON_NAME_WORDS = _words("non_name_words.txt")
 ORG_WORDS = _words("org_words.txt")
 PLACE_WORDS = _words("place_words.txt")
-MALE_NAMES = _words("male_names.txt")
-FEMALE_NAMES = _words("female_names.txt")
 NOT_AGENTIVE = _words("not_agentive.txt")
 
 # Endings of agent nouns (`songwriter`, `campaigner`, `economist`): a job when lower case.

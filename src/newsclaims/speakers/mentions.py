@@ -15,10 +15,8 @@ from newsclaims.speakers.lexicon import (
     CONNECTORS,
     DEMONYM_ENDINGS,
     DETERMINERS,
-    FEMALE_NAMES,
     HONORIFIC_GENDER,
     HONORIFICS,
-    MALE_NAMES,
     NAME_PARTICLES,
     NAME_SUFFIXES,
     ORG_WORDS,
@@ -31,6 +29,19 @@ from newsclaims.speakers.lexicon import (
     SUBJECT_PRONOUNS,
     Gender,
 )
+from newsclaims.speakers.names import (
+    first_name_gender,
+    is_known_first_name,
+    is_name_suffix,
+    is_name_title,
+    strip_name_labels,
+)
+from newsclaims.speakers.organisations import (
+    is_org_name,
+    is_source_description,
+    org_reference_head,
+    strip_descriptors,
+)
 from newsclaims.speakers.words import (
     bare,
     is_capitalised,
@@ -40,7 +51,8 @@ from newsclaims.speakers.words import (
     is_role_noun,
 )
 
-MentionKind = Literal["name", "role", "pronoun", "other"]
+MentionKind = Literal["name", "role", "pronoun", "org", "orgref", "unnamed", "other"]
+"""`org`: an organisation by name; `orgref`: `the ministry`, `it`; `unnamed`: `a source`."""
 
 
 @dataclass(frozen=True)
@@ -62,22 +74,34 @@ def is_personal(mention: Mention | None) -> bool:
     return mention is not None and mention.kind in ("name", "role", "pronoun")
 
 
+def is_speaker(mention: Mention | None) -> bool:
+    """A mention that can denote a speaker: a person, an organisation or an unnamed source."""
+    return mention is not None and mention.kind != "other"
+
+
 def _split_name(words: Sequence[str]) -> int:
     """Index where the trailing person-name run of an NP starts (len(words) if none)."""
     start = len(words)
     for i in range(len(words) - 1, -1, -1):
         word = words[i]
         low = bare(word)
-        if low in NAME_SUFFIXES and i == len(words) - 1:
+        if (low in NAME_SUFFIXES or is_name_suffix(word)) and i == len(words) - 1:
             continue
         if low in NAME_PARTICLES and start < len(words):
             start = i
             continue
-        if is_name_word(word) and low not in PLACE_WORDS and not is_possessive(word):
+        place_ok = low not in PLACE_WORDS or (
+            i == len(words) - 1 and i > 0 and is_known_first_name(words[i - 1])
+        )
+        if is_name_word(word) and place_ok and not is_possessive(word):
             start = i
             continue
         break
-    while start < len(words) and bare(words[start]) in NAME_PARTICLES:
+    while (
+        start < len(words)
+        and bare(words[start]) in NAME_PARTICLES
+        and not (is_capitalised(words[start]) and start + 1 < len(words))
+    ):
         start += 1
     return start
 
@@ -89,12 +113,7 @@ def _gender_of(first: str, titles: Sequence[str], roles: Sequence[str]) -> Gende
     for word in roles:
         if bare(word) in ROLE_GENDER:
             return ROLE_GENDER[bare(word)]
-    low = bare(first)
-    if low in MALE_NAMES:
-        return "m"
-    if low in FEMALE_NAMES:
-        return "f"
-    return None
+    return first_name_gender(first) if first else None
 
 
 def _origin(words: Sequence[str]) -> str | None:
@@ -104,6 +123,62 @@ def _origin(words: Sequence[str]) -> str | None:
         place = low in PLACE_WORDS or low.endswith(DEMONYM_ENDINGS)
         if is_capitalised(word) and place and low not in ORG_WORDS and low not in ROLE_HEADS:
             return low
+    return None
+
+
+_DEGREES = frozenset({"kc", "qc", "esq", "phd"})
+"""Letters after a name that canonical names leave out (`Simon Hale KC`)."""
+
+
+def _is_person_name(words: Sequence[str]) -> bool:
+    """No organisation or place word, or a known first name before one (`Anthony Lake`)."""
+    words = [w for w in words if not is_name_suffix(w)]
+    if not any(is_org_word(w) for w in words):
+        return True
+    return len(words) >= 2 and is_known_first_name(words[0]) and not is_org_name(words)
+
+
+def _name_then_role(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
+    """`Mounzer Khalil head of the health authority`: a name, then its role (no comma)."""
+    k = 0
+    while k < len(body) and is_capitalised(body[k]) and not is_role_noun(body[k]):
+        k += 1
+    rest = body[k:]
+    if k < 2 or not rest or not rest[0].islower() or not any(is_role_noun(w) for w in rest):
+        return None
+    for word in rest:
+        if bare(word) in CONNECTORS:
+            break
+        if is_capitalised(word):
+            return None
+    person = parse_mention(list(body[:k]))
+    if person is None or person.kind != "name":
+        return None
+    return Mention("name", text, person.name, " ".join(shown[k:]), person.title, person.gender)
+
+
+def _organisation_or_source(
+    body: Sequence[str], shown: Sequence[str], determiner: str | None, text: str
+) -> Mention | None:
+    """`the Defence Ministry`, `the ministry`, `military sources`: no person named."""
+    if is_org_name(body):
+        name = " ".join(strip_descriptors(shown))
+        return Mention("org", text, name=name, definite=determiner not in {"a", "an"})
+    k = len(body)
+    while k > 0 and is_capitalised(body[k - 1]):
+        k -= 1
+    lower_before = 0 < k < len(body) and body[k - 1].islower()
+    if lower_before and bare(body[k - 1]) not in CONNECTORS and is_org_name(body[k:]):
+        return Mention("org", text, name=" ".join(shown[k:]))
+    named = _name_then_role(body, shown, text)
+    if named is not None:
+        return named
+    head = org_reference_head(body)
+    if head is not None and determiner not in {"a", "an", "one"}:
+        return Mention("orgref", text, name=None, role=head)
+    if is_source_description(body) and not (determiner == "the" and is_role_noun(body[-1])):
+        definite = determiner in {"the", "this"}
+        return Mention("unnamed", text, None, " ".join(shown), definite=definite)
     return None
 
 
@@ -123,6 +198,8 @@ def parse_mention(words: Sequence[str], lowered_first: bool = False) -> Mention 
     first = bare(words[0])
     if len(words) == 1 and first in SUBJECT_PRONOUNS:
         return Mention("pronoun", text, gender=PRONOUN_GENDER[first])
+    if len(words) == 1 and first == "it":
+        return Mention("orgref", text, role="it")
     if len(words) == 1 and first in OTHER_PRONOUNS:
         return Mention("other", text)
     body = list(words)
@@ -133,13 +210,28 @@ def parse_mention(words: Sequence[str], lowered_first: bool = False) -> Mention 
         shown = shown[1:]
     if not body:
         return Mention("other", text)
+    demonym = determiner == "the" and len(body) == 1 and _origin(body) is not None
+    special = None if demonym else _organisation_or_source(body, shown, determiner, text)
+    if special is not None:
+        return special
     name_start = _split_name(body)
     if 0 < name_start < len(body) and bare(body[name_start - 1]) in CONNECTORS:
         name_start = len(body)
+    labels = strip_name_labels(body[name_start:])
+    if labels and len(body) - name_start - labels >= 1:
+        name_start += labels
     name_words = body[name_start:]
     head = body[:name_start]
     title_start = len(head)
-    while title_start > 0 and bare(head[title_start - 1]) in RANK_TITLES:
+    while title_start > 0 and (
+        bare(head[title_start - 1]) in RANK_TITLES
+        or (
+            title_start == len(head)
+            and is_name_title(head[title_start - 1])
+            and not is_role_noun(head[title_start - 1])
+            and (title_start < 2 or bare(head[title_start - 2]) not in CONNECTORS)
+        )
+    ):
         title_start -= 1
     titles = head[title_start:]
     role_words = head[:title_start]
@@ -149,15 +241,17 @@ def parse_mention(words: Sequence[str], lowered_first: bool = False) -> Mention 
         role = " ".join(shown[len(role_words) : name_start])
     title = " ".join(titles) or None
     origin = _origin(role_words)
-    if name_words and not any(is_org_word(w) for w in name_words):
+    if name_words and _is_person_name(name_words):
         gender = _gender_of(name_words[0], titles, role_words)
         definite = determiner not in {"a", "an"}
-        name = " ".join(name_words)
+        name = " ".join(w for w in name_words if bare(w) not in _DEGREES)
         return Mention("name", text, name, role, title, gender, definite, origin)
     if has_role and not name_words:
         gender = _gender_of("", titles, role_words)
         definite = determiner not in {"a", "an", "one"}
         definite = definite and (determiner is not None or is_capitalised(body[0]))
+        if not definite:
+            return Mention("unnamed", text, None, " ".join(shown), title, gender, False, origin)
         return Mention("role", text, None, role, title, gender, definite, origin)
     if determiner == "the" and len(body) == 1 and origin is not None:
         return Mention("role", text, None, None, None, None, True, origin)

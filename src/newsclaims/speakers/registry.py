@@ -7,13 +7,19 @@ full before it, by exact name, surname, matching role or recency; no model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz
 
 from newsclaims.speakers.lexicon import CONNECTORS, DETERMINERS, PLACE_WORDS, Gender
 from newsclaims.speakers.mentions import Mention
+from newsclaims.speakers.names import is_name_suffix, surname_start
+from newsclaims.speakers.organisations import OrganisationBook, SpeakerKind
 from newsclaims.speakers.words import bare
+
+How = Literal["named", "pronoun", "role", "organisation_reference", "description"]
+"""How a mention was resolved: by its name, a pronoun, a role noun, `the ministry`/`it`,
+or as the description of a source the article does not name."""
 
 
 class Position(NamedTuple):
@@ -64,6 +70,8 @@ class Person:
     origins: list[str] = field(default_factory=list)
     first_seen: Position = START
     last_seen: Position = BEFORE_START
+    kind: SpeakerKind = "person"
+    aliases: list[str] = field(default_factory=list)
 
     @property
     def first_name(self) -> str:
@@ -75,8 +83,11 @@ class Person:
 
 
 def _surname_keys(name: str) -> list[str]:
-    """`al-Assad` is also referred to as `Assad`."""
-    last = bare(name.split()[-1])
+    """`al-Assad` is also referred to as `Assad`; `Joseph R. Biden Jr.` as `Biden`."""
+    words = name.split()
+    while len(words) > 1 and is_name_suffix(words[-1]):
+        words = words[:-1]
+    last = bare(words[-1])
     keys = [last]
     for prefix in ("al-", "el-", "ad-", "as-", "ar-", "an-", "ash-"):
         if last.startswith(prefix) and len(last) > len(prefix) + 1:
@@ -91,6 +102,7 @@ class Resolution:
     person: Person | None
     mention: Mention
     inferred: bool
+    how: How = "named"
 
 
 class PersonRegistry:
@@ -104,6 +116,18 @@ class PersonRegistry:
         self._by_surname: dict[str, list[Person]] = {}
         self._by_first: dict[str, list[Person]] = {}
         self._recent: list[Person] = []
+        self._salient: list[Person] = []
+        self.orgs = OrganisationBook(self._other)
+
+    @staticmethod
+    def _other(name: str, kind: SpeakerKind, position: Position) -> Person:
+        return Person(name=name, first_seen=position, kind=kind)
+
+    def register_single(self, mention: Mention, position: Position) -> Person | None:
+        """`Melanie said`: a lone name that speaks is a person even with no full name."""
+        if mention.kind != "name" or mention.name is None:
+            return None
+        return self._lookup_name(mention.name, known_only=True) or self._add(mention.name, position)
 
     def register(self, mention: Mention, position: Position) -> Person | None:
         """Record a named mention; full names (or a titled surname) become a person.
@@ -131,7 +155,7 @@ class PersonRegistry:
 
     def _titled_surname(self, name: str) -> Person | None:
         """A person so far known only by surname (`Mr. Obama`) whom a full name completes."""
-        for person in self._by_surname.get(bare(name.split()[-1]), [])[-self._RECENT :]:
+        for person in self._by_surname.get(_surname_keys(name)[0], [])[-self._RECENT :]:
             if len(person.name.split()) == 1:
                 return person
         return None
@@ -156,10 +180,13 @@ class PersonRegistry:
         if exact is not None:
             return exact
         parts = name.split()
-        candidates = self._by_surname.get(bare(parts[-1]), [])[-self._RECENT :]
+        candidates = self._by_surname.get(_surname_keys(name)[0], [])[-self._RECENT :]
         if len(parts) > 1:
             first = bare(parts[0])
-            candidates = [p for p in candidates if p.first_name == first]
+            tail = [bare(w) for w in parts]
+            candidates = [
+                p for p in candidates if p.first_name == first or _surname_words(p.name) == tail
+            ]
         elif not candidates and known_only:
             candidates = self._by_first.get(bare(parts[0]), [])[-self._RECENT :]
         if not candidates:
@@ -173,9 +200,21 @@ class PersonRegistry:
         if person.gender is None:
             person.gender = gender
 
-    def see(self, person: Person, position: Position) -> None:
-        """Remember a mention or a quote: pronouns go to the people seen last."""
+    def see(self, person: Person, position: Position, salient: bool = False) -> None:
+        """Remember a mention or a quote: pronouns go to the people seen last.
+
+        `salient`: the person is a subject or a speaker there, whom a later he/she
+        means far more often than someone named as an object or after `with`.
+        """
         person.last_seen = max(person.last_seen, position)
+        if person.kind != "person":
+            self.orgs.see(person, salient)
+            return
+        if salient:
+            if person in self._salient:
+                self._salient.remove(person)
+            self._salient.append(person)
+            del self._salient[: -self._RECENT]
         if person in self._recent:
             self._recent.remove(person)
         self._recent.append(person)
@@ -187,18 +226,42 @@ class PersonRegistry:
             person = self._lookup_name(mention.name, known_only=True)
             return Resolution(person, mention, False)
         if mention.kind == "pronoun":
-            return Resolution(self._pronoun(mention.gender), mention, True)
+            return Resolution(self._pronoun(mention.gender), mention, True, "pronoun")
         if mention.kind == "role" and mention.definite and mention.role:
-            return Resolution(self._by_role(mention.role, position), mention, True)
+            person = self._by_role(mention.role, position)
+            if person is None and mention.origin:
+                person = self._by_origin(mention.origin, position)
+            if person is None:
+                person = self.orgs.source(_description(mention), True, position)
+                return Resolution(person, mention, True, "description")
+            return Resolution(person, mention, True, "role")
         if mention.kind == "role" and mention.definite and mention.origin:
-            return Resolution(self._by_origin(mention.origin, position), mention, True)
+            return Resolution(self._by_origin(mention.origin, position), mention, True, "role")
+        return self._resolve_other(mention, position)
+
+    def _resolve_other(self, mention: Mention, position: Position) -> Resolution:
+        """Organisations by name or reference, and unnamed sources by description."""
+        if mention.kind == "org" and mention.name:
+            name = mention.name
+            org = self.orgs.by_alias(name) or self.orgs.lookup(name)
+            return Resolution(org or self.orgs.register(name, position), mention, False)
+        if mention.kind == "orgref" and mention.role:
+            org = self.orgs.by_head(mention.role, position)
+            return Resolution(org, mention, True, "organisation_reference")
+        if mention.kind == "unnamed":
+            source = self.orgs.source(_description(mention), mention.definite, position)
+            return Resolution(source, mention, False, "description")
         return Resolution(None, mention, False)
 
     def _pronoun(self, gender: Gender | None) -> Person | None:
-        """He or she: the person most recently named (or speaking) of that gender."""
-        for person in reversed(self._recent):
-            if person.gender in (None, gender):
-                return person
+        """He or she: the last subject or speaker of that gender, else the last one named."""
+        for pool in (self._salient[-3:], self._recent):
+            for person in reversed(pool):
+                if person.gender == gender:
+                    return person
+            for person in reversed(pool):
+                if person.gender is None:
+                    return person
         return None
 
     def _candidates(self, position: Position) -> list[Person]:
@@ -219,3 +282,17 @@ class PersonRegistry:
             if any(have[:5] == stem for have in person.origins):
                 return person
         return None
+
+
+def _surname_words(name: str) -> list[str]:
+    """`Rami Abdel Rahman` → [abdel, rahman]: the words a compound surname is cited by."""
+    words = name.split()
+    return [bare(w) for w in words[surname_start(words) :] if not is_name_suffix(w)]
+
+
+def _description(mention: Mention) -> str:
+    """`a spokeswoman for the Treasury` → `spokeswoman for the Treasury`."""
+    words = mention.text.split()
+    while len(words) > 1 and bare(words[0]) in DETERMINERS | {"two", "three", "some", "several"}:
+        words = words[1:]
+    return " ".join(words)

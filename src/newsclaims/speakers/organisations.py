@@ -1,0 +1,203 @@
+"""Organisations that speak: ministries, armies, monitors, agencies, campaigns, outlets.
+
+War and politics coverage quotes `the Russian Defence Ministry`, `UNICEF` or `the
+Observatory` as often as people. A capitalised phrase is an organisation when it
+has an organisation head word (`Ministry`, `Observatory`, `Front`), is an acronym,
+or is a place speaking for its government (`Turkey condemned`); it is a person when
+it starts with a known first name and has no head word (`Anthony Lake`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from newsclaims.speakers.lexicon import CONNECTORS, ORG_WORDS, PLACE_WORDS, ROLE_HEADS, read_words
+from newsclaims.speakers.names import is_known_first_name, is_name_suffix
+from newsclaims.speakers.words import bare, is_acronym, is_capitalised
+
+if TYPE_CHECKING:
+    from newsclaims.speakers.registry import Person, Position
+
+SpeakerKind = Literal["person", "organisation", "unnamed"]
+"""What a speaker is; an unnamed source is named by its description."""
+
+ORG_HEADS = read_words("newsclaims.speakers", "org_heads.txt")
+"""Head nouns of organisation names; lower case after `the`, references back to one."""
+ORG_GENERIC = read_words("newsclaims.speakers", "org_generic.txt")
+"""`the group`, `the statement`: refer to the organisation that spoke last."""
+SOURCE_HEADS = read_words("newsclaims.speakers", "source_heads.txt")
+"""`sources`, `an official`, `a rebel commander`: unnamed sources."""
+_INNER = CONNECTORS | {"the", "and", "&", "on", "in", "at"}
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [w for w in words if bare(w) not in _INNER]
+
+
+_DESCRIPTOR_ENDINGS = ("-based", "-run", "-led", "-backed", "-owned", "-funded")
+
+
+def strip_descriptors(words: Sequence[str]) -> list[str]:
+    """`UK-based Syrian Observatory` → `Syrian Observatory`: a description, not the name."""
+    kept = list(words)
+    while len(kept) > 1 and kept[0].casefold().endswith(_DESCRIPTOR_ENDINGS):
+        kept = kept[1:]
+    return kept
+
+
+def is_org_head(word: str) -> bool:
+    """A capitalised organisation head (`Ministry`, `Observatory`, `Inc`)."""
+    return bare(word) in ORG_HEADS
+
+
+def is_org_name(words: Sequence[str]) -> bool:
+    """Whether a capitalised phrase (no determiner) names an organisation."""
+    return _is_org_name(tuple(words))
+
+
+@lru_cache(maxsize=1 << 15)
+def _is_org_name(words: tuple[str, ...]) -> bool:
+    content = _content(words)
+    if not content or not all(is_capitalised(w) for w in content):
+        return False
+    if bare(content[-1]) in ROLE_HEADS and not is_org_head(content[-1]):
+        return False
+    for k, word in enumerate(content[:-1]):
+        if is_known_first_name(word) and not any(is_org_head(w) for w in content[k:]):
+            return False
+    if any(is_org_head(w) for w in content):
+        return True
+    if len(content) == 1:
+        word = content[0]
+        return _org_acronym(word) or bare(word) in PLACE_WORDS or bare(word) in ORG_WORDS
+    return any(bare(w) in ORG_WORDS or _org_acronym(w) for w in content)
+
+
+def _org_acronym(word: str) -> bool:
+    return is_acronym(word) and not is_name_suffix(word)
+
+
+def org_reference_head(words: Sequence[str]) -> str | None:
+    """`the defence ministry`, `the monitoring group`: the lower-case head referred by."""
+    if not words:
+        return None
+    last = words[-1]
+    if last.islower() and bare(last) in ORG_HEADS | ORG_GENERIC:
+        return bare(last)
+    return None
+
+
+def is_source_description(words: Sequence[str]) -> bool:
+    """`military sources`, `one activist`, `a senior official`: no name, a source noun."""
+    return bool(words) and words[-1].islower() and bare(words[-1]) in SOURCE_HEADS
+
+
+def initials(name: str) -> str:
+    """`Syrian Observatory for Human Rights` → `SOHR` (connectors skipped)."""
+    return "".join(w[0] for w in _content(name.replace("-", " ").split()) if w[:1].isalpha())
+
+
+def org_words(name: str) -> list[str]:
+    """The content words of an organisation name, lower case, for containment tests."""
+    return [bare(w) for w in _content(name.split())]
+
+
+def names_same_org(short: str, full: str) -> bool:
+    """`the Observatory`, `SOHR`, `Syrian Observatory` all name `Syrian Observatory for …`."""
+    if short.casefold() == full.casefold():
+        return True
+    if is_acronym(short) and " " not in short:
+        return short.upper() == initials(full).upper() and len(short) >= 2
+    small, big = org_words(short), org_words(full)
+    if not small or len(small) >= len(big):
+        return False
+    if not any(bare(w) in ORG_HEADS for w in small) and len(small) < 2:
+        return False
+    it = iter(big)
+    return all(word in it for word in small)
+
+
+class OrganisationBook:
+    """The organisations and unnamed sources of one article, by fullest name and recency.
+
+    Kept apart from the people so that a person and an organisation of the same
+    name never merge. Entries are `registry.Person` records with another `kind`.
+    """
+
+    _RECENT = 30
+
+    def __init__(self, make: Callable[[str, SpeakerKind, Position], Person]) -> None:
+        self._make = make
+        self.orgs: list[Person] = []
+        self._recent: list[Person] = []
+        self._speakers: list[Person] = []
+        self._sources: list[Person] = []
+
+    def register(self, name: str, position: Position) -> Person:
+        """An organisation named in the article; a fuller name of a known one renames it."""
+        found = self.lookup(name)
+        if found is not None:
+            return found
+        for org in self.orgs:
+            if names_same_org(org.name, name):
+                org.name = name
+                return org
+        org = self._make(name, "organisation", position)
+        self.orgs.append(org)
+        return org
+
+    def lookup(self, name: str) -> Person | None:
+        """By equal name, else the fullest known name it abbreviates (`the Observatory`)."""
+        exact = [o for o in self.orgs if o.name.casefold() == name.casefold()]
+        if exact:
+            return exact[0]
+        fuller = [o for o in self.orgs if names_same_org(name, o.name)]
+        return max(fuller, key=lambda o: len(o.name)) if fuller else None
+
+    def alias(self, org: Person, acronym: str) -> None:
+        """`… Weapons (OPCW)`: the acronym in brackets names the same organisation."""
+        if acronym not in org.aliases:
+            org.aliases.append(acronym)
+
+    def by_alias(self, name: str) -> Person | None:
+        return next((o for o in self.orgs if name in o.aliases), None)
+
+    def see(self, org: Person, spoke: bool) -> None:
+        if org.kind != "organisation":
+            return
+        for recent in (self._recent, self._speakers) if spoke else (self._recent,):
+            if org in recent:
+                recent.remove(org)
+            recent.append(org)
+            del recent[: -self._RECENT]
+
+    def by_head(self, head: str, position: Position) -> Person | None:
+        """`the ministry`: the last organisation seen with that word; `the group`, `it`:
+        the last one that spoke (or was seen); else the next one the article names."""
+        if head in ORG_GENERIC or head == "it":
+            pools = [self._speakers, self._recent] if head == "it" else [self._speakers]
+            for pool in pools:
+                if pool:
+                    return pool[-1]
+            if head == "it":
+                return None
+            later = [o for o in self.orgs if o.first_seen > position]
+            return min(later, key=lambda o: o.first_seen) if later else None
+        for org in reversed(self._recent):
+            if head in org_words(org.name):
+                return org
+        having = [o for o in self.orgs if head in org_words(o.name)]
+        return min(having, key=lambda o: o.first_seen) if having else None
+
+    def source(self, description: str, definite: bool, position: Position) -> Person:
+        """An unnamed source; `the source` after `a military source` is that one again."""
+        head = bare(description.split()[-1]).rstrip("s")
+        if definite:
+            for known in reversed(self._sources):
+                if bare(known.name.split()[-1]).rstrip("s") == head:
+                    return known
+        source = self._make(description, "unnamed", position)
+        self._sources.append(source)
+        return source
