@@ -3,7 +3,7 @@
 Run from the repository root: ``python bench/eval_extraction.py [--dump DIR] [--only NAME]``.
 Each page goes through ``newsclaims.pages.analyse.analyse_page`` (what a crawl stores and
 ``newsclaims extract`` prints) and through bare ``trafilatura.extract`` with its default,
-``favor_precision``, ``favor_recall`` and ``fast`` settings, and through readability-lxml;
+``favor_precision``, ``favor_recall`` and ``fast`` settings, and through readability-lxml (when installed: it is measured, not a dependency);
 the set's own scorer (``score_extraction.py``) scores each. The pages never enter the
 project: this script only reads them when the folder exists.
 """
@@ -106,6 +106,9 @@ def main() -> int:
     print(f"{'extractor':<30}{'P':>7}{'R':>7}{'F1':>7}{'empty':>7}")
     with Pool() as pool, tempfile.TemporaryDirectory() as scratch:
         for extractor in args.only or EXTRACTORS:
+            if extractor == "readability-lxml" and importlib.util.find_spec("readability") is None:
+                print(f"{extractor:<30} not installed (pip install readability-lxml)")
+                continue
             jobs = [(extractor, name, entry["url"]) for name, entry in expected.items()]
             rows = pool.map(_run, jobs, chunksize=4)
             folder = args.dump or Path(scratch)

@@ -23,6 +23,7 @@ from .conftest import DATA, FIXTURE_SOURCES, ROOT, table_counts
 
 EXPECTED = json.loads((ROOT / "fixtures" / "site" / "expected.json").read_text())
 SEEDS = DATA / "seeds"
+STORED_KINDS = ("seed_article", "on_topic_article", "brief_article", "syndicated_copy")
 
 
 def expected(*kinds: str) -> list[dict]:
@@ -57,10 +58,7 @@ def test_crawl_succeeds_and_prints_a_summary(crawl):
 
 
 def test_exactly_the_on_topic_articles_are_stored(crawl, session):
-    wanted = {
-        url_key(e["canonical_url"])
-        for e in expected("seed_article", "on_topic_article", "syndicated_copy")
-    }
+    wanted = {url_key(e["canonical_url"]) for e in expected(*STORED_KINDS)}
     stored = [url_key(a.canonical_url) for a in stored_articles(session)]
     assert sorted(stored) == sorted(wanted)
     assert f"stored articles        {len(wanted)}" in crawl.first.stdout
@@ -177,7 +175,7 @@ def test_second_crawl_adds_nothing(crawl):
 def test_crawl_runs_are_recorded(session):
     runs = list(session.execute(select(models.CrawlRun).order_by(models.CrawlRun.id)).scalars())
     assert [r.status for r in runs] == ["finished", "finished"]
-    assert runs[0].stored == len(expected("seed_article", "on_topic_article", "syndicated_copy"))
+    assert runs[0].stored == len(expected(*STORED_KINDS))
     assert runs[1].stored == 0 and runs[1].unchanged == runs[0].stored
     assert all(r.finished_at is not None and r.fetched > 0 for r in runs)
 

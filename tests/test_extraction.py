@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsclaims.pages.extraction import ExtractionError, NotAnArticle, extract_article
+from newsclaims.pages.extraction import ExtractionError, NotAnArticle, NotHTML, extract_article
 
 from .conftest import ROOT
 
@@ -57,11 +57,7 @@ def test_future_dates_are_refused():
     [
         ("", ExtractionError, "empty document"),
         ("\x00\x01\x02PNG garbage" * 50, ExtractionError, "binary"),
-        (
-            '<html><head><meta property="og:type" content="website"></head><body><p>Home</p></body></html>',
-            NotAnArticle,
-            "website",
-        ),
+        ("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", NotHTML, "PDF"),
         (
             "<html><body><article><p>Too short to be an article.</p></article></body></html>",
             NotAnArticle,
@@ -81,3 +77,52 @@ def test_truncated_html_still_parses():
         cut, "http://english.alarabiya.test/a.html", "alarabiya", min_words=50
     )
     assert article.paragraphs
+
+
+BRIEF = (
+    "BRUSSELS, Dec 3 (Wire) - Coalition jets struck oil installations held by militants in "
+    "eastern Syria overnight, a spokesman said on Wednesday, adding that all aircraft returned "
+    "safely. Further raids were planned for the coming days, he said."
+)
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="og:type" content="article">',
+        '<script type="application/ld+json">{"@type": "NewsArticle"}</script>',
+        # "website" on every page of the site: a publication time says this one is an article
+        '<meta property="og:type" content="website">'
+        '<meta property="article:published_time" content="2014-12-03T10:00:00Z">',
+    ],
+)
+def test_a_wire_brief_is_an_article(head):
+    html = _page(head, f"<article><h1>Jets strike oil sites</h1><p>{BRIEF}</p></article>")
+    article = extract_article(html, "http://wire.test/news/brief", "wire")
+    assert article.text == BRIEF
+
+
+def test_a_section_front_of_teaser_links_is_not_an_article():
+    teasers = "".join(
+        f'<p><a href="/world/2014/12/0{i}/story-{i}.html">Coalition air strikes hit Islamic '
+        f"State targets in Syria and Iraq, day {i} of the campaign</a></p>"
+        for i in range(1, 9)
+    )
+    with pytest.raises(NotAnArticle, match="page of links"):
+        extract_article(_page("", f"<main><h1>World</h1>{teasers}</main>"), "http://x.test/", "x")
+
+
+def test_a_website_page_without_date_or_article_url_is_not_an_article():
+    html = _page('<meta property="og:type" content="website">', f"<main><p>{BRIEF}</p></main>")
+    with pytest.raises(NotAnArticle, match="website"):
+        extract_article(html, "http://x.test/about/", "x")
+
+
+def test_page_with_an_xml_declaration_extracts():
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + read(SEED_004)
+    article = extract_article(html, "http://english.alarabiya.test/a.html", "alarabiya")
+    assert article.paragraphs[0].text.startswith("The United States will not coordinate")

@@ -40,38 +40,88 @@ class _Strict(BaseModel):
 
 
 class TopicProfile(_Strict):
-    """Weighted terms and phrases; an article is on topic when its score reaches the threshold."""
+    """Weighted terms and phrases; an article is on topic when its score reaches the threshold.
+
+    ``require`` names groups of terms of which at least one each must occur: a story that
+    names ISIS but no strike, or air strikes but no coalition, ISIS or theatre, is other news
+    however often it repeats them.
+    """
 
     name: str = "coalition-air-strikes"
     threshold: float = Field(default=6.0, gt=0)
     title_weight: float = Field(default=2.0, ge=1, description="multiplier for hits in the title")
     terms: dict[str, float] = Field(min_length=1)
+    require: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _required_terms_are_terms(self) -> TopicProfile:
+        unknown = sorted({t for group in self.require.values() for t in group} - set(self.terms))
+        if unknown:
+            raise ValueError(f"require lists terms missing from terms: {', '.join(unknown)}")
+        return self
 
 
+# The strike itself, in the many ways coverage words it.
+_STRIKE_TERMS = {
+    "air strike": 2.0,
+    "air strikes": 2.0,
+    "airstrike": 2.0,
+    "airstrikes": 2.0,
+    "air raid": 2.0,
+    "air raids": 2.0,
+    "bombing raids": 2.0,
+    "bombing campaign": 2.0,
+    "aerial bombardment": 2.0,
+    "warplane": 2.0,
+    "warplanes": 2.0,
+    "fighter jets": 2.0,
+    "combat aircraft": 2.0,
+    "drone strike": 2.0,
+    "drone strikes": 2.0,
+    "sortie": 2.0,
+    "sorties": 2.0,
+    "bombardment": 1.5,
+    "air campaign": 1.5,
+    "air missions": 1.5,
+    "air power": 1.5,
+    "raid": 1.0,
+    "raids": 1.5,
+    "jets": 1.5,
+    "bombing": 1.0,
+    "bombed": 1.0,
+    "strikes": 1.0,
+    "aircraft": 0.5,
+}
+# Who strikes and where: the coalition and its command, its target, the theatre.
+_COALITION_TERMS = {
+    "coalition": 1.5,
+    "u.s.-led": 1.5,
+    "us-led": 1.5,
+    "centcom": 2.0,
+    "central command": 1.5,
+    "operation inherent resolve": 2.0,
+    "inherent resolve": 2.0,
+    "combined joint task force": 1.5,
+    "isis": 2.0,
+    "isil": 2.0,
+    "daesh": 2.0,
+    "islamic state": 2.0,
+    "jihadists": 1.0,
+    "pentagon": 0.5,
+    "syria": 0.5,
+    "iraq": 0.5,
+    "kobani": 1.0,
+    "mosul": 1.0,
+    "raqqa": 1.0,
+    "ramadi": 1.0,
+    "fallujah": 1.0,
+    "tikrit": 1.0,
+    "sinjar": 1.0,
+    "deir ez-zor": 1.0,
+}
 DEFAULT_TOPIC = TopicProfile(
-    terms={
-        "air strike": 2.0,
-        "air strikes": 2.0,
-        "airstrike": 2.0,
-        "airstrikes": 2.0,
-        "air campaign": 1.5,
-        "air missions": 1.5,
-        "bombing raids": 1.5,
-        "coalition": 1.5,
-        "u.s.-led": 1.5,
-        "us-led": 1.5,
-        "isis": 2.0,
-        "isil": 2.0,
-        "daesh": 2.0,
-        "islamic state": 2.0,
-        "jihadists": 1.0,
-        "militants": 0.5,
-        "pentagon": 0.5,
-        "syria": 0.5,
-        "iraq": 0.5,
-        "kobani": 1.0,
-        "mosul": 1.0,
-    }
+    terms={**_STRIKE_TERMS, **_COALITION_TERMS, "militants": 0.5, "militant": 0.5},
+    require={"strike": sorted(_STRIKE_TERMS), "coalition or theatre": sorted(_COALITION_TERMS)},
 )
 
 

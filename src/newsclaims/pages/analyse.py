@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from newsclaims import settings
 from newsclaims.config.sources import DEFAULT_TOPIC, TopicProfile
-from newsclaims.pages.extraction import extract_article
+from newsclaims.pages.detection import PageSignals
+from newsclaims.pages.extraction import extract_page
 from newsclaims.pages.paragraphs import drop_repeated_paragraphs
-from newsclaims.pages.topic import score_topic
+from newsclaims.pages.topic import TopicVerdict, score_topic
 from newsclaims.quotes import extract_quotes
 from newsclaims.records import Article, FetchedPage
 
@@ -36,6 +37,10 @@ class Analysis:
     article: Article
     on_topic: bool
     repeated_paragraphs: int
+    signals: PageSignals
+    """Why the page counted as an article."""
+    topic: TopicVerdict
+    """Why it is on or off topic: the terms that scored."""
 
 
 def analyse_page(page: FetchedPage, options: AnalysisOptions = AnalysisOptions()) -> Analysis:
@@ -44,14 +49,16 @@ def analyse_page(page: FetchedPage, options: AnalysisOptions = AnalysisOptions()
     Raises ``ExtractionError`` (or its subclass ``NotAnArticle``) with a reason when the
     page yields no article.
     """
-    article = extract_article(
+    extraction = extract_page(
         page.html,
         str(page.url),
         page.source,
         http_status=page.status,
         fetched_at=page.fetched_at,
         min_words=options.min_words,
+        listed=page.feed_title is not None or page.discovered_via == "feed",
     )
+    article = extraction.article
     if article.published is None and page.feed_published is not None:
         article.published = page.feed_published
     article.paragraphs, repeated = drop_repeated_paragraphs(article.paragraphs)
@@ -60,4 +67,10 @@ def analyse_page(page: FetchedPage, options: AnalysisOptions = AnalysisOptions()
     article.topic = options.topic.name
     if verdict.on_topic or options.quotes_off_topic:
         article.quotes = extract_quotes([p.text for p in article.paragraphs], article.title)
-    return Analysis(article=article, on_topic=verdict.on_topic, repeated_paragraphs=repeated)
+    return Analysis(
+        article=article,
+        on_topic=verdict.on_topic,
+        repeated_paragraphs=repeated,
+        signals=extraction.signals,
+        topic=verdict,
+    )

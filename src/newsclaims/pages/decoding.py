@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from w3lib.encoding import html_to_unicode
 
+from newsclaims.pages.errors import NotHTML
+
 # Magic numbers of the binaries a news site links to (documents, images, archives, media).
 _BINARY_MAGIC = (
     (b"%PDF-", "a PDF document"),
@@ -22,10 +24,6 @@ _BINARY_MAGIC = (
     (b"ID3", "an MP3 file"),
     (b"\xd0\xcf\x11\xe0", "an Office document"),
 )
-
-
-class NotHTML(ValueError):
-    """The bytes are a binary file (PDF, image, archive), not an HTML page."""
 
 
 def binary_kind(body: bytes) -> str | None:

@@ -7,7 +7,9 @@ the archive reader call it directly, and all three get the same article.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import lxml.html
 import py3langid
@@ -18,24 +20,37 @@ from trafilatura.settings import Document
 from newsclaims import settings
 from newsclaims.dates import parse_datetime
 from newsclaims.discovery.urls import canonical_url
-from newsclaims.pages.furniture import Block, dominant_script, furniture_rule
+from newsclaims.pages.decoding import binary_kind
+from newsclaims.pages.detection import PageSignals, page_signals, refusal
+from newsclaims.pages.errors import ExtractionError, NotAnArticle, NotHTML
+from newsclaims.pages.furniture import Block, furniture_rule
 from newsclaims.records import Article, Paragraph
 from newsclaims.text import collapse_whitespace
 
-# Elements of trafilatura's output tree that carry article text, in reading order.
-_TEXT_BLOCKS = {"p", "quote", "item", "head"}
+__all__ = ["Extraction", "ExtractionError", "NotAnArticle", "NotHTML", "extract_article"]
+
+# Elements of trafilatura's output tree that carry article text, in reading order:
+# paragraphs, quotes, list items, subheadings, table rows and code blocks.
+_TEXT_BLOCKS = ("p", "quote", "item", "head", "row", "code")
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# An XML declaration naming an encoding: lxml refuses it on an already decoded str.
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
-class ExtractionError(ValueError):
-    """The page could not be turned into an article (empty, not HTML, no main text)."""
+@dataclass(frozen=True)
+class Extraction:
+    """The article and the page signals that made it one (``newsclaims extract`` shows them)."""
+
+    article: Article
+    signals: PageSignals
 
 
-class NotAnArticle(ExtractionError):
-    """The page parsed but is an index, a section front or too short to be an article."""
+def extract_article(html: str, url: str, source: str, **options: Any) -> Article:
+    """Extract one article; raise ExtractionError/NotAnArticle with a reason otherwise."""
+    return extract_page(html, url, source, **options).article
 
 
-def extract_article(
+def extract_page(
     html: str,
     url: str,
     source: str,
@@ -44,86 +59,118 @@ def extract_article(
     fetched_at: datetime | None = None,
     min_words: int = settings.NEWSCLAIMS_MIN_WORDS,
     today: date | None = None,
-) -> Article:
-    """Extract one article; raise ExtractionError/NotAnArticle with a reason otherwise."""
+    listed: bool = False,
+) -> Extraction:
+    """Parse, extract the main text, decide whether it is an article, collect metadata.
+
+    ``listed``: the page came from a feed or news-sitemap entry (an article signal).
+    """
     if not html or not html.strip():
         raise ExtractionError("empty document")
-    if "\x00" in html[:4096]:
-        raise ExtractionError("binary content, not HTML")
+    kind = binary_kind(html[:4096].encode("utf-8", "surrogateescape"))
+    if kind is not None:
+        raise NotHTML(f"{kind}, not HTML")
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from None
-
-    if _page_type(tree) in {"website", "section", "homepage"}:
-        raise NotAnArticle("page declares itself a website/section, not an article")
+    today = today or datetime.now(UTC).date()
 
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=True,
         deduplicate=False,
-        fast=True,
         date_extraction_params={
             "extensive_search": True,
             "original_date": True,
             "outputformat": _DATE_FORMAT,
-            "max_date": (today or datetime.now(UTC).date()).isoformat(),
+            "max_date": today.isoformat(),
         },
     )
-    if not isinstance(document, Document) or document.body is None:
-        raise ExtractionError("no main text found")
+    if not isinstance(document, Document):
+        document = None
+    title = collapse_whitespace(document.title) if document and document.title else None
+    blocks = _blocks(document.body, title) if document and document.body is not None else []
+    words = _word_count(blocks)
+    if not blocks:
+        raise NotAnArticle("no main text found")
 
-    title = collapse_whitespace(document.title) if document.title else None
-    paragraphs = _paragraphs(document.body, title)
-    words = sum(len(p.split()) for p in paragraphs)
-    if words < min_words:
-        raise NotAnArticle(f"{words} words of text, fewer than the {min_words} an article has")
+    declared = [v for xpath in _PUBLISHED_XPATHS for v in tree.xpath(xpath)]
+    signals = page_signals(
+        tree,
+        url,
+        dated=_first_date(declared, today) is not None,
+        listed=listed,
+        text_dated=bool(document and document.date),
+    )
+    signals.words = words
+    signals.link_share = _link_share(blocks)
+    reason = refusal(signals, min_words)
+    if reason is not None:
+        raise NotAnArticle(reason)
 
+    paragraphs = _without_furniture(blocks)
+    if not paragraphs:
+        raise NotAnArticle("only site furniture, no article text")
     text = "\n".join(paragraphs)
-    return Article(
+    article = Article(
         url=url,
         canonical_url=canonical_url(url, _declared_canonical(tree)),
         source=source,
         title=title,
-        byline=collapse_whitespace(document.author) if document.author else None,
-        published=_published(tree, document.date, today or datetime.now(UTC).date()),
+        byline=collapse_whitespace(document.author) if document and document.author else None,
+        published=_first_date([*declared, document.date if document else None], today),
         fetched_at=fetched_at or datetime.now(UTC),
         language=_language(tree, text),
-        site_name=document.sitename,
+        site_name=document.sitename if document else None,
         http_status=http_status,
         paragraphs=[Paragraph(position=i, text=p) for i, p in enumerate(paragraphs)],
     )
+    return Extraction(article, signals)
 
 
-def _paragraphs(body: etree._Element, title: str | None) -> list[str]:
-    """Reading-order text blocks with furniture removed."""
+def _word_count(blocks: list[tuple[str, float]]) -> int:
+    return sum(len(text.split()) for text, _ in blocks)
+
+
+def _link_share(blocks: list[tuple[str, float]]) -> float:
+    total = sum(len(text) for text, _ in blocks)
+    return sum(len(text) * share for text, share in blocks) / total if total else 0.0
+
+
+def _block_text(element: etree._Element) -> str:
+    if element.tag == "row":  # one line per table row, its cells separated by spaces
+        return collapse_whitespace(
+            " ".join(collapse_whitespace("".join(c.itertext())) for c in element.iter("cell"))
+        )
+    return collapse_whitespace("".join(element.itertext()))
+
+
+def _blocks(body: etree._Element, title: str | None) -> list[tuple[str, float]]:
+    """Reading-order text blocks of trafilatura's tree, with the share that is link text."""
     blocks: list[tuple[str, float]] = []
     for element in body.iter(*_TEXT_BLOCKS):
-        if element.tag == "quote" and element.find(".//p") is not None:
+        if element.tag in {"quote", "item"} and element.find(".//p") is not None:
             continue  # its <p> children are visited on their own
-        text = collapse_whitespace("".join(element.itertext()))
+        if element.tag != "p" and any(a.tag in _TEXT_BLOCKS for a in element.iterancestors()):
+            continue  # part of the enclosing block's text
+        text = _block_text(element)
         if not text or (element.tag == "head" and title and text == title):
             continue
         link_text = sum(
             len(collapse_whitespace("".join(r.itertext()))) for r in element.iter("ref")
         )
         blocks.append((text, min(link_text / len(text), 1.0)))
-    script = dominant_script(" ".join(text for text, _ in blocks))
-    return [
-        text
-        for text, link_share in blocks
-        if furniture_rule(Block(text, link_share, script)) is None
-    ]
+    return blocks
 
 
-def _page_type(tree: lxml.html.HtmlElement) -> str | None:
-    values = tree.xpath("//meta[@property='og:type']/@content")
-    return values[0].strip().lower() if values else None
+def _without_furniture(blocks: list[tuple[str, float]]) -> list[str]:
+    return [text for text, share in blocks if furniture_rule(Block(text, share)) is None]
 
 
 def _declared_canonical(tree: lxml.html.HtmlElement) -> str | None:
@@ -140,12 +187,9 @@ _PUBLISHED_XPATHS = (
 )
 
 
-def _published(
-    tree: lxml.html.HtmlElement, htmldate_value: str | None, today: date
-) -> datetime | None:
-    """The page's own full timestamp when it declares one, else htmldate's find; never future."""
-    candidates = [v for xpath in _PUBLISHED_XPATHS for v in tree.xpath(xpath)]
-    for value in [*candidates, htmldate_value]:
+def _first_date(values: list[str | None], today: date) -> datetime | None:
+    """The first value that parses as a time not in the future (the page's own, then htmldate's)."""
+    for value in values:
         parsed = parse_datetime(value)
         if parsed is not None and parsed.date() <= today:
             return parsed

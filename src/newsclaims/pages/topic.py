@@ -22,6 +22,14 @@ class TopicVerdict:
     score: float
     on_topic: bool
     hits: dict[str, int]
+    missing: tuple[str, ...] = ()
+    """Required groups of terms of which none occurred."""
+
+    def explain(self) -> str:
+        """'score 9.0 ≥ 6.0: warplanes×2, mosul×1', or what is missing."""
+        terms = ", ".join(f"{t}×{n}" for t, n in sorted(self.hits.items())) or "no terms"
+        missing = f"; no {' and no '.join(self.missing)} term" if self.missing else ""
+        return f"score {self.score:g}: {terms}{missing}"
 
 
 @lru_cache(maxsize=32)
@@ -48,4 +56,10 @@ def score_topic(title: str | None, body: str, profile: TopicProfile) -> TopicVer
     merged = dict(body_hits)
     for term, n in title_hits.items():
         merged[term] = merged.get(term, 0) + n
-    return TopicVerdict(round(score, 3), score >= profile.threshold, merged)
+    missing = tuple(
+        name
+        for name, group in profile.require.items()
+        if not any(term.lower() in merged for term in group)
+    )
+    on_topic = score >= profile.threshold and not missing
+    return TopicVerdict(round(score, 3), on_topic, merged, missing)
