@@ -101,9 +101,9 @@ def test_quotes_come_in_reading_order(text: str) -> None:
 @settings(max_examples=200)
 @given(texts)
 def test_speakers_are_stated_in_the_text(text: str) -> None:
-    """Never guess: every speaker's surname appears in the article's own words."""
+    """Never guess: every speaker's surname appears in the article's own words (headline included)."""
     headline, paragraphs = read_text_document(text)
-    article = "\n".join(paragraphs)
+    article = "\n".join([headline or "", *paragraphs])
     for quote in extract_quotes(paragraphs, headline):
         if quote.speaker is not None:
             assert quote.speaker.split()[-1] in article
