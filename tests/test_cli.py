@@ -154,3 +154,67 @@ def test_scrapy_crawl_news_works_for_scrapy_users(fixture_site, tmp_path):
 def test_export_rejects_bad_times(flag, tmp_path):
     result = run_cli("export", "claims", flag, "2014-13-45", "--db", f"sqlite:///{tmp_path}/x.db")
     assert result.returncode == 2 and flag in result.stderr
+
+
+# -- saved pages: decoding, binaries, declared URL, verdicts (issue 9) ----------------------
+KOBANI = (
+    SITE / "www.voanews.test/a/coalition-air-strikes-pound-islamic-state-near-kobani/2477845.html"
+)
+PDF = SITE / "www.voanews.test/documents/2015/09/30/kerry-remarks-counter-isil-summit.pdf"
+SPUTNIK = SITE / "sputniknews.test/middleeast/20141203/1015495513.html"
+
+
+def test_saved_windows_1252_page_is_decoded_by_its_declared_charset():
+    assert b"\x93" in KOBANI.read_bytes()
+    extracted = run_cli("extract", str(KOBANI))
+    assert extracted.returncode == 0, extracted.stderr
+    text = json.loads(extracted.stdout)["text"]
+    assert "\ufffd" not in text and "“" in text and "communiqué" in text
+    quotes = run_cli("quotes", str(KOBANI))
+    assert quotes.returncode == 0, quotes.stderr
+    rows = [json.loads(line) for line in quotes.stdout.splitlines()]
+    assert rows and not [r for r in rows if "\ufffd" in r["quote"]]
+
+
+def test_saved_page_with_a_byte_order_mark_is_decoded(tmp_path):
+    page = tmp_path / "utf16.html"
+    page.write_bytes(SEED_000.read_bytes().decode("utf-8").encode("utf-16"))  # BOM first
+    result = run_cli("extract", str(page))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"].startswith("John Kerry Says Air Strikes")
+
+
+def test_saved_page_with_an_xml_declaration_extracts(tmp_path):
+    page = tmp_path / "xhtml.html"
+    page.write_bytes(b'<?xml version="1.0" encoding="utf-8"?>\n' + SEED_000.read_bytes())
+    result = run_cli("extract", str(page))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["paragraphs"]
+
+
+def test_pdf_and_images_are_refused_as_not_html(tmp_path):
+    image = tmp_path / "photo.jpg"
+    image.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200))
+    result = run_cli("extract", str(PDF), str(image))
+    assert result.returncode == 1
+    errors = [json.loads(line)["error"] for line in result.stdout.splitlines()]
+    assert errors == ["a PDF document, not HTML", "a JPEG image, not HTML"]
+    quotes = run_cli("quotes", str(PDF))
+    assert quotes.returncode == 1 and "not HTML" in quotes.stderr
+
+
+def test_saved_page_url_is_its_declared_canonical_without_url_flag():
+    result = run_cli("extract", str(SPUTNIK))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["url"] == (
+        "http://www.sputniknews.test/middleeast/20141203/1015495513.html"
+    )
+
+
+def test_extract_explains_its_verdicts():
+    result = run_cli("extract", str(SEED_000), str(SPORT))
+    seed, sport = (json.loads(line) for line in result.stdout.splitlines())
+    assert seed["topic_terms"]["air strikes"] >= 1
+    assert "air strikes×" in seed["topic_verdict"]
+    assert "og:type article" in seed["article_evidence"]
+    assert sport["on_topic"] is False and "no strike" in sport["topic_verdict"]

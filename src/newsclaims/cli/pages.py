@@ -17,7 +17,8 @@ from newsclaims.cli.common import (
 )
 from newsclaims.config.environment import sources_path
 from newsclaims.pages.analyse import Analysis, AnalysisOptions, analyse_page
-from newsclaims.pages.extraction import ExtractionError
+from newsclaims.pages.decoding import binary_kind, decode_html
+from newsclaims.pages.extraction import ExtractionError, declared_url
 from newsclaims.quotes import extract_quotes, read_text_document
 from newsclaims.records import FetchedPage
 
@@ -31,7 +32,10 @@ def register(commands: Any) -> None:
         description="Run the crawl's analysis on saved pages and print one JSON line each.",
     )
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    extract.add_argument("--url", help="the URL the page was served at (default: file://PATH)")
+    extract.add_argument(
+        "--url",
+        help="the URL the page was served at (default: its rel=canonical or og:url, else PATH)",
+    )
     add_sources(extract)
     extract.set_defaults(handler=cmd_extract)
 
@@ -46,11 +50,25 @@ def register(commands: Any) -> None:
 
 
 def saved_page(path: Path, url: str | None) -> FetchedPage:
-    """A saved HTML file as if the crawl had just fetched it."""
-    html = path.read_bytes().decode("utf-8", errors="replace")
-    page_url = url or path.resolve().as_uri().replace("file://", "http://localhost", 1)
+    """A saved HTML file as if the crawl had just fetched it.
+
+    Decoded as a browser would (BOM, then the page's declared charset); its URL is ``url``,
+    else the one the page declares for itself, else a local stand-in. Raises NotHTML for a
+    PDF or an image.
+    """
+    html, encoding = decode_html(path.read_bytes())
+    page_url = (
+        url
+        or declared_url(html)
+        or path.resolve().as_uri().replace("file://", "http://localhost", 1)
+    )
     return FetchedPage(
-        url=page_url, requested_url=page_url, source=LOCAL_SOURCE, status=200, html=html
+        url=page_url,
+        requested_url=page_url,
+        source=LOCAL_SOURCE,
+        status=200,
+        html=html,
+        encoding=encoding,
     )
 
 
@@ -67,6 +85,9 @@ def analysis_record(path: Path, analysis: Analysis) -> dict[str, Any]:
         "text": article.text,
         "topic_score": article.topic_score,
         "on_topic": analysis.on_topic,
+        "topic_verdict": analysis.topic.explain(),
+        "topic_terms": analysis.topic.hits,
+        "article_evidence": analysis.signals.article_evidence(),
         "quotes": [quote.model_dump() for quote in article.quotes],
     }
 
@@ -78,11 +99,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
     files, failed = existing_files(args.paths)
     for path in files:
-        page = saved_page(path, args.url)
         try:
+            page = saved_page(path, args.url)
             record = analysis_record(path, analyse_page(page, options))
         except ExtractionError as exc:
-            record = {"source": str(path), "url": str(page.url), "error": str(exc)}
+            record = {"source": str(path), "url": args.url, "error": str(exc)}
             failed = True
         print(json.dumps(record, ensure_ascii=False))
     return EXIT_FAILED if failed else EXIT_OK
@@ -101,6 +122,10 @@ def cmd_quotes(args: argparse.Namespace) -> int:
                 print(f"newsclaims: error: {path}: {exc}", file=sys.stderr)
                 failed = True
                 continue
+        elif kind := binary_kind(path.read_bytes()[:4096]):
+            print(f"newsclaims: error: {path}: {kind}, not HTML or text", file=sys.stderr)
+            failed = True
+            continue
         else:
             headline, paragraphs = read_text_document(path.read_text(encoding="utf-8"))
             quotes = extract_quotes(paragraphs, headline)

@@ -173,6 +173,18 @@ def _without_furniture(blocks: list[tuple[str, float]]) -> list[str]:
     return [text for text, share in blocks if furniture_rule(Block(text, share)) is None]
 
 
+def declared_url(html: str) -> str | None:
+    """The absolute http(s) URL a saved page declares for itself (rel=canonical, og:url)."""
+    try:
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, ValueError):
+        return None
+    for value in (_declared_canonical(tree), *tree.xpath("//meta[@property='og:url']/@content")):
+        if value and value.strip().lower().startswith(("http://", "https://")):
+            return str(value).strip()
+    return None
+
+
 def _declared_canonical(tree: lxml.html.HtmlElement) -> str | None:
     hrefs = tree.xpath("//link[@rel='canonical']/@href")
     return hrefs[0] if hrefs else None
