@@ -34,6 +34,24 @@ def _valid_regex(pattern: str) -> str:
 
 Regex = Annotated[str, AfterValidator(_valid_regex)]
 
+_HOST = re.compile(
+    r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$"
+)
+
+
+def _bare_host(domain: str) -> str:
+    """'www.example.com' or '127.0.0.1:8080'; a URL here used to crawl nothing, silently."""
+    value = domain.strip().lower()
+    if not _HOST.match(value):
+        raise ValueError(
+            f"{domain!r} is not a bare host name: write it like 'www.example.com' "
+            "(no scheme, path or slash; a port is allowed: '127.0.0.1:8080')"
+        )
+    return value
+
+
+Host = Annotated[str, AfterValidator(_bare_host)]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -130,7 +148,7 @@ class Source(_Strict):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     display_name: str | None = None
-    domains: list[str] = Field(min_length=1)
+    domains: list[Host] = Field(min_length=1)
     feeds: list[HttpUrl] = Field(default_factory=list)
     sitemaps: list[HttpUrl] = Field(default_factory=list)
     start_pages: list[HttpUrl] = Field(default_factory=list)

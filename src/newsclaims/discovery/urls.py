@@ -59,3 +59,29 @@ def registered_host(url: str) -> str:
 def _same_site(a: str, b: str) -> bool:
     """Only trust a canonical link pointing at the same site (syndication points elsewhere)."""
     return registered_host(a) == registered_host(b)
+
+
+def host_name(domain: str) -> str:
+    """A ``domains`` entry without its port ('127.0.0.1:8080' → '127.0.0.1')."""
+    return domain.rsplit(":", 1)[0] if re.fullmatch(r".+:\d+", domain) else domain
+
+
+def in_scope(url: str, domains: list[str], allow: list[str], deny: list[str]) -> bool:
+    """Whether a source follows this link: on one of its hosts (or a subdomain; a port, when
+    given, must match), matching an ``allow`` pattern when there are any, and no ``deny``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    on_site = False
+    for domain in domains:
+        name = host_name(domain).lower()
+        wanted_port = domain[len(name) + 1 :] if len(domain) > len(name) else None
+        if (host == name or host.endswith("." + name)) and (
+            wanted_port is None or str(port) == wanted_port
+        ):
+            on_site = True
+    if not on_site:
+        return False
+    if allow and not any(re.search(pattern, url) for pattern in allow):
+        return False
+    return not any(re.search(pattern, url) for pattern in deny)

@@ -16,7 +16,11 @@ from newsclaims import runstats
 from newsclaims.config.sources import Source, SourcesFile
 from newsclaims.crawl.configuration import load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
+from newsclaims.discovery.urls import host_name, in_scope
 from newsclaims.records import FetchedPage, FetchFailure
+
+# Feed/sitemap entries outside the source's domains or allow/deny (Scrapy's stats only).
+OUT_OF_SCOPE = "newsclaims/out_of_scope_entries"
 
 
 def describe_failure(failure: Failure) -> str:
@@ -50,7 +54,10 @@ class NewsSpider(scrapy.Spider):
             # `-a sources=FILE`: the pipelines read the same file through the settings.
             crawler.settings.set("NEWSCLAIMS_SOURCES", spider._sources_arg, priority="cmdline")
         spider.config = load_config(crawler.settings)
-        spider.allowed_domains = sorted({d for s in spider.config.sources for d in s.domains})
+        # Scrapy's offsite filter takes host names only (it ignores an entry with a port).
+        spider.allowed_domains = sorted(
+            {host_name(d) for s in spider.config.sources for d in s.domains}
+        )
         if (
             "DEPTH_LIMIT" not in crawler.settings.attributes
             or (crawler.settings.getpriority("DEPTH_LIMIT") or 0) <= 0
@@ -66,16 +73,29 @@ class NewsSpider(scrapy.Spider):
         assert self.config is not None
         for source in self.config.sources:
             for feed in source.feeds:
-                yield self._request(str(feed), source, self.parse_feed, via="feed")
+                yield self._request(str(feed), source, self.parse_feed, via="feed", offsite=True)
             for sitemap in source.sitemaps:
-                yield self._request(str(sitemap), source, self.parse_sitemap, via="sitemap")
+                yield self._request(
+                    str(sitemap), source, self.parse_sitemap, via="sitemap", offsite=True
+                )
             for page in source.start_pages:
                 yield self._request(str(page), source, self.parse_page, via="start")
 
     def _request(
-        self, url: str, source: Source, callback: Any, via: str, entry: Entry | None = None
+        self,
+        url: str,
+        source: Source,
+        callback: Any,
+        via: str,
+        entry: Entry | None = None,
+        *,
+        offsite: bool = False,
     ) -> scrapy.Request:
+        """``offsite``: a configured feed or sitemap, fetched wherever it is hosted
+        (feeds.bbci.co.uk for www.bbc.com); the article links it lists obey ``domains``."""
         meta: dict[str, Any] = {"nc_source": source.name, "nc_via": via}
+        if offsite:
+            meta["allow_offsite"] = True
         if entry is not None:
             meta["nc_entry"] = entry
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
@@ -87,17 +107,28 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         source = self._source(response)
         for entry in parse_feed(response.body):
-            yield self._request(response.urljoin(entry.url), source, self.parse_page, "feed", entry)
+            url = response.urljoin(entry.url)
+            if self._in_scope(url, source):
+                yield self._request(url, source, self.parse_page, "feed", entry)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         source = self._source(response)
         content = parse_sitemap(response.body)
         for child in content.child_sitemaps:
-            yield self._request(response.urljoin(child), source, self.parse_sitemap, "sitemap")
-        for entry in content.entries:
             yield self._request(
-                response.urljoin(entry.url), source, self.parse_page, "sitemap", entry
+                response.urljoin(child), source, self.parse_sitemap, "sitemap", offsite=True
             )
+        for entry in content.entries:
+            url = response.urljoin(entry.url)
+            if self._in_scope(url, source):
+                yield self._request(url, source, self.parse_page, "sitemap", entry)
+
+    def _in_scope(self, url: str, source: Source) -> bool:
+        """Feed and sitemap entries obey the source's domains and allow/deny, as links do."""
+        if in_scope(url, source.domains, source.allow, source.deny):
+            return True
+        self.crawler.stats.inc_value(OUT_OF_SCOPE)
+        return False
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Hand HTML to the pipelines and follow the source's links; skip binaries."""
