@@ -50,6 +50,8 @@ class Para:
     first_content: int = -1
     sentence_heads: list[int] = field(default_factory=list)
     title_case: dict[int, bool] = field(default_factory=dict)
+    np_words: dict[int, bool] = field(default_factory=dict)
+    """Memo of `phrases.np_ok` by token: noun phrases are read several times per token."""
 
 
 def build_para(index: int, text: str, spans: list[QuoteSpan], headline: bool) -> Para:

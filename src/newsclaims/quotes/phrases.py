@@ -86,6 +86,13 @@ def _inner_connector(para: Para, k: int) -> bool:
 
 def np_ok(para: Para, i: int) -> bool:
     """Whether token i can sit inside a speaker noun phrase."""
+    known = para.np_words.get(i)
+    if known is None:
+        known = para.np_words[i] = _np_ok(para, i)
+    return known
+
+
+def _np_ok(para: Para, i: int) -> bool:
     token = para.tokens[i]
     if not token.word or bare(token.text) in DETERMINERS:
         return False

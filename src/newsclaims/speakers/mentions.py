@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from newsclaims.speakers.lexicon import (
@@ -183,12 +184,18 @@ def _organisation_or_source(
 
 
 def parse_mention(words: Sequence[str], lowered_first: bool = False) -> Mention | None:
+    """Read a speaker noun phrase (memoised: news repeats its speakers' phrases)."""
+    return _parse_mention(tuple(words), lowered_first)
+
+
+@lru_cache(maxsize=1 << 15)
+def _parse_mention(phrase: tuple[str, ...], lowered_first: bool) -> Mention | None:
     """Read a speaker noun phrase such as `Pentagon spokesman Rear Admiral John Kirby`.
 
     `lowered_first` says the first word is only capitalised because it opens the
     sentence (`Songwriter Denise Carver`), so it cannot be part of a name.
     """
-    words = [w for w in words if w]
+    words = [w for w in phrase if w]
     if not words:
         return None
     text = " ".join(words)
