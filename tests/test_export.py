@@ -17,8 +17,9 @@ from newsclaims.export.datasets import columns
 from newsclaims.records import Article, Paragraph, Quote
 from newsclaims.storage import database as db
 from newsclaims.storage.articles import ArticleStore
+from newsclaims.storage.writer import write_article
 
-from .conftest import run_cli
+from .conftest import news_article, run_cli
 
 REQUIRED = {
     "claims": ["claim_id", "speaker", "text", "outlets", "mentions", "first_seen", "last_seen"],
@@ -173,3 +174,32 @@ def test_spreadsheet_formula_in_a_stored_quote_is_neutralised(db_url):
     engine.dispose()
     rows = export(db_url, "quotes")
     assert rows[0]["quote"].startswith("'=")
+
+
+def test_organisation_quote_exports_its_speaker_type(db_url):
+    """Stored through the writer, an organisation's quote keeps its type in every dataset."""
+    article = news_article(
+        "ministry-statement",
+        "voa",
+        ['"The strikes destroyed three depots near the border," the Defence Ministry said.'],
+        speaker="Defence Ministry",
+    )
+    article.quotes = [
+        q.model_copy(update={"speaker_type": "organisation", "resolution": "named"})
+        for q in article.quotes
+    ]
+    engine = db.make_engine(db_url)
+    write_article(ArticleStore(engine), article)
+    engine.dispose()
+    quotes = export(db_url, "quotes")
+    assert [(r["speaker"], r["speaker_type"], r["resolution"]) for r in quotes] == [
+        ("Defence Ministry", "organisation", "named")
+    ]
+    claims = export(db_url, "claims")
+    assert claims and {(r["speaker"], r["speaker_type"]) for r in claims} == {
+        ("Defence Ministry", "organisation")
+    }
+    speakers = export(db_url, "speakers")
+    assert [(r["speaker"], r["speaker_type"]) for r in speakers] == [
+        ("Defence Ministry", "organisation")
+    ]

@@ -96,6 +96,25 @@ def test_0004_rewrites_sqlite_times_as_iso_8601_utc(db_url, engine):
         assert raw == "2014-12-04 10:00:00.000000"
 
 
+def test_0005_makes_existing_speakers_people(db_url, engine):
+    """Before 0005 only people were speakers; their quotes' resolution stays unknown."""
+    from alembic import command
+    from sqlalchemy import text
+
+    config = db.alembic_config(db_url)
+    command.downgrade(config, "0004")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO speakers (id, name) VALUES (1, 'John Kerry')"))
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT speaker_type FROM speakers")).scalar_one() == (
+            "person"
+        )
+    command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM speakers")).scalar_one() == "John Kerry"
+
+
 def test_utc_datetime_still_reads_sqlalchemys_old_sqlite_text(tmp_path):
     from datetime import UTC, datetime
 

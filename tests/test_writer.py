@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
-from newsclaims.records import FetchFailure
+from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.writer import write_article
@@ -129,3 +129,27 @@ def test_run_bookkeeping(engine: Engine) -> None:
         assert run.finished_at is not None and run.finished_at >= run.started_at
         (error,) = session.scalars(select(models.FetchError))
         assert (error.attempts, error.last_run_id, error.status) == (2, run_id, 404)
+
+
+def test_speaker_type_first_non_null_wins_and_quotes_keep_resolution(engine: Engine) -> None:
+    """One row per name: a later quote fills in a missing type but never flips one."""
+    store = ArticleStore(engine)
+
+    def article(name: str, speaker_type: str | None, resolution: str | None) -> Article:
+        item = news_article(name, "voa", ['"We are ready," Hamas said.'], speaker="Hamas")
+        item.quotes = [
+            q.model_copy(update={"speaker_type": speaker_type, "resolution": resolution})
+            for q in item.quotes
+        ]
+        return item
+
+    write_article(store, article("untyped", None, None))
+    write_article(store, article("organisation", "organisation", "named"))
+    write_article(store, article("person", "person", "pronoun"))
+    with Session(engine) as session:
+        speakers = session.scalars(select(models.Speaker)).all()
+        assert [(s.name, s.speaker_type) for s in speakers] == [("Hamas", "organisation")]
+        resolutions = session.scalars(
+            select(models.Quote.resolution).order_by(models.Quote.id)
+        ).all()
+        assert resolutions == [None, "named", "pronoun"]

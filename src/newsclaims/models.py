@@ -181,12 +181,18 @@ class FetchError(Base):
 
 
 class Speaker(Base):
-    """One person across all articles (``John Kerry`` in five outlets is one row)."""
+    """One speaker across all articles (``John Kerry`` in five outlets is one row).
+
+    Unique by name: a person and an organisation of the same name are one row, whose
+    ``speaker_type`` is the first type any quote gave it (later quotes never change it).
+    """
 
     __tablename__ = "speakers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    speaker_type: Mapped[str | None] = mapped_column(String(20))
+    """``person``, ``organisation`` or ``unnamed``; NULL when no quote said."""
 
 
 class SpeakerRole(Base):
@@ -219,6 +225,8 @@ class Quote(Base):
     role: Mapped[str | None] = mapped_column(String(300))
     cue: Mapped[str | None] = mapped_column(String(50))
     inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolution: Mapped[str | None] = mapped_column(String(30))
+    """How the speaker was found (``named``, ``pronoun``, ``role``, …); see records.Resolution."""
 
 
 class Claim(Base):

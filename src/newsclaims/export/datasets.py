@@ -128,6 +128,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
             q.c.quote_id, q.c.article_url, q.c.outlet, q.c.published, q.c.speaker, q.c.kind,
             q.c.quote, first_claim.label("claim_id"), q.c.speaker_mention, q.c.role, q.c.cue,
             q.c.paragraph, q.c.start_offset, q.c.end_offset, q.c.inferred, q.c.article_title,
+            q.c.speaker_type, q.c.resolution,
         ).where(*_article_filters(filters, q))  # fmt: skip
         if filters.speaker:
             query = query.where(_speaker_match(q.c.speaker, filters.speaker))
@@ -160,6 +161,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
                 c.c.last_seen,
                 c.c.syndicated_mentions,
                 c.c.outlet_names,
+                c.c.speaker_type,
             )
             .where(*conditions)
             .order_by(c.c.claim_id)
@@ -172,7 +174,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
         outlets = select(func.count(q.c.outlet.distinct())).where(*quote_filter).scalar_subquery()
         query = select(
             s.c.id.label("speaker_id"), s.c.name.label("speaker"), quotes.label("quotes"),
-            outlets.label("outlets"), roles.label("roles"),
+            outlets.label("outlets"), roles.label("roles"), s.c.speaker_type,
         )  # fmt: skip
         if filters.speaker:
             query = query.where(_speaker_match(s.c.name, filters.speaker))

@@ -148,7 +148,11 @@ def _save_quotes(
 ) -> list[models.Quote]:
     rows = []
     for quote in quotes:
-        speaker_id = _speaker_id(session, quote.speaker, quote.role) if quote.speaker else None
+        speaker_id = (
+            _speaker_id(session, quote.speaker, quote.speaker_type, quote.role)
+            if quote.speaker
+            else None
+        )
         rows.append(
             models.Quote(
                 article_id=article_id,
@@ -163,6 +167,7 @@ def _save_quotes(
                 role=quote.role,
                 cue=quote.cue,
                 inferred=quote.inferred,
+                resolution=quote.resolution,
             )
         )
     session.add_all(rows)
@@ -170,8 +175,22 @@ def _save_quotes(
     return rows
 
 
-def _speaker_id(session: Session, name: str, role: str | None) -> int:
-    speaker_id = get_or_create_id(session, models.Speaker, {"name": name[:200]})
+def _speaker_id(session: Session, name: str, speaker_type: str | None, role: str | None) -> int:
+    """The speaker of this name, created if new; one row per name, whatever its type.
+
+    The first non-null type wins: a type is filled in when the row has none and never
+    replaced, so a person and an organisation of the same name share the first one's.
+    The fill-in is one guarded UPDATE, so concurrent writers cannot flip it either.
+    """
+    speaker_id = get_or_create_id(
+        session, models.Speaker, {"name": name[:200]}, {"speaker_type": speaker_type}
+    )
+    if speaker_type is not None:
+        session.execute(
+            update(models.Speaker)
+            .where(models.Speaker.id == speaker_id, models.Speaker.speaker_type.is_(None))
+            .values(speaker_type=speaker_type)
+        )
     if role:
         insert_ignore(
             session,

@@ -87,7 +87,8 @@ SELECT q.id AS quote_id, a.id AS article_id, a.canonical_url AS article_url,
        a.published_at AS published, a.topic, sp.name AS speaker, q.speaker_id,
        q.speaker_mention, q.role, q.kind, q.text AS quote, q.cue,
        q.paragraph_position AS paragraph, q.start AS start_offset, q."end" AS end_offset,
-       q.inferred, a.near_duplicate_of_id AS syndicated_from_article_id
+       q.inferred, a.near_duplicate_of_id AS syndicated_from_article_id,
+       sp.speaker_type, q.resolution
 FROM quotes q
 JOIN articles a ON a.id = q.article_id
 JOIN sources s ON s.id = a.source_id
@@ -101,6 +102,7 @@ LEFT JOIN speakers sp ON sp.id = q.speaker_id
             ("kind", String()), ("quote", String()), ("cue", String()),
             ("paragraph", Integer()), ("start_offset", Integer()), ("end_offset", Integer()),
             ("inferred", Boolean()), ("syndicated_from_article_id", Integer()),
+            ("speaker_type", String()), ("resolution", String()),
         ),
     ),
     View(
@@ -112,20 +114,22 @@ SELECT c.id AS claim_id, sp.name AS speaker, c.speaker_id, c.canonical_text AS t
        SUM(CASE WHEN a.near_duplicate_of_id IS NULL THEN 0 ELSE 1 END) AS syndicated_mentions,
        MIN(COALESCE(a.published_at, a.fetched_at)) AS first_seen,
        MAX(COALESCE(a.published_at, a.fetched_at)) AS last_seen,
-       {outlet_names} AS outlet_names
+       {outlet_names} AS outlet_names,
+       sp.speaker_type
 FROM claims c
 JOIN speakers sp ON sp.id = c.speaker_id
 JOIN claim_mentions m ON m.claim_id = c.id
 JOIN quotes q ON q.id = m.quote_id
 JOIN articles a ON a.id = q.article_id
 JOIN sources s ON s.id = a.source_id
-GROUP BY c.id, sp.name, c.speaker_id, c.canonical_text
+GROUP BY c.id, sp.name, c.speaker_id, c.canonical_text, sp.speaker_type
 """,
         (
             ("claim_id", Integer()), ("speaker", String()), ("speaker_id", Integer()),
             ("text", String()), ("outlets", Integer()), ("mentions", Integer()),
             ("syndicated_mentions", Integer()), ("first_seen", UtcDateTime()),
             ("last_seen", UtcDateTime()), ("outlet_names", String()),
+            ("speaker_type", String()),
         ),
         {
             # Alphabetical (byte order) on both. SQLite before 3.44 has no ORDER BY inside
