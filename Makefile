@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/bench_syndication.py
 	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/eval_quotes.py
+	$(BIN)/python bench/eval_claims.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache newsclaims.db newsclaims.db-* .newsclaims
