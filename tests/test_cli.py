@@ -218,3 +218,15 @@ def test_extract_explains_its_verdicts():
     assert "air strikes×" in seed["topic_verdict"]
     assert "og:type article" in seed["article_evidence"]
     assert sport["on_topic"] is False and "no strike" in sport["topic_verdict"]
+
+
+def test_the_cli_starts_without_loading_crawler_database_or_extractor():
+    """`newsclaims --help` must not pay for Scrapy, SQLAlchemy or trafilatura (1.7 s once)."""
+    code = (
+        "import sys, newsclaims.cli.main; "
+        "print(sorted(m for m in ('scrapy', 'sqlalchemy', 'trafilatura', 'lxml') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -222,3 +222,34 @@ def test_extract_prints_exactly_what_the_crawl_stored(crawl: Crawl):
     assert printed["paragraphs"] == paragraphs
     shown = sorted((q["paragraph"], q["start"], q["quote"], q["kind"]) for q in printed["quotes"])
     assert shown == stored_quotes
+
+
+def test_analyse_pipeline_replaces_a_pool_whose_worker_died():
+    crawler = get_crawler(
+        Spider, {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), "NEWSCLAIMS_EXTRACT_WORKERS": 1}
+    )
+    pipeline = AnalysePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        assert isinstance(asyncio.run(pipeline.process_item(_page(SEED_PATH))), Article)
+        assert pipeline.pool is not None
+        for worker in list(pipeline.pool._processes.values()):
+            worker.kill()
+            worker.join()
+        again = asyncio.run(pipeline.process_item(_page(SEED_PATH)))
+        assert isinstance(again, Article) and again.quotes
+    finally:
+        pipeline.close_spider()
+
+
+def test_crawl_settings_override_the_sources_file():
+    pipeline = AnalysePipeline.from_crawler(
+        get_crawler(
+            Spider, {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), "NEWSCLAIMS_MIN_WORDS": "5000"}
+        )
+    )
+    assert pipeline.options.min_words == 5000
+    crawler = _news_crawler(
+        {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), "NEWSCLAIMS_CRAWL_DEPTH": "1"}
+    )
+    assert crawler.settings.getint("DEPTH_LIMIT") == 1

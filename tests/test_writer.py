@@ -61,6 +61,20 @@ def test_updated_article_leaves_no_claim_without_mentions(engine: Engine) -> Non
         assert claim.canonical_text.startswith("Our coalition")
 
 
+def test_update_keeps_the_claim_of_an_unchanged_quote(engine: Engine) -> None:
+    """A correction elsewhere in the article used to delete and re-create its claims."""
+    store = ArticleStore(engine)
+    write_article(store, news_article("a", "voa", [FIRST, "The talks went on."]))
+    write_article(store, news_article("b", "bbc", [SHARED]))
+    with store.sessions() as session:
+        before = sorted(session.scalars(select(models.Claim.id)))
+    corrected = news_article("a", "voa", [FIRST, "The talks went on into the night."])
+    assert write_article(store, corrected) is Outcome.UPDATED
+    with store.sessions() as session:
+        assert sorted(session.scalars(select(models.Claim.id))) == before
+        assert _claims_without_mentions(session) == []
+
+
 def test_update_keeps_claims_other_articles_still_mention(engine: Engine) -> None:
     store = ArticleStore(engine)
     write_article(store, news_article("a", "voa", [SHARED, FIRST]))

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsclaims.cli.common import (
     EXIT_FAILED,
@@ -16,11 +16,13 @@ from newsclaims.cli.common import (
     load_sources_file,
 )
 from newsclaims.config.environment import sources_path
-from newsclaims.pages.analyse import Analysis, AnalysisOptions, analyse_page
-from newsclaims.pages.decoding import binary_kind, decode_html
-from newsclaims.pages.extraction import ExtractionError, declared_url
-from newsclaims.quotes import extract_quotes, read_text_document
 from newsclaims.records import FetchedPage
+
+if TYPE_CHECKING:
+    from newsclaims.pages.analyse import Analysis
+
+# trafilatura, lxml and the speaker dictionaries load when these commands run, not when
+# the CLI starts (`newsclaims --version` should not pay for them).
 
 LOCAL_SOURCE = "local"
 
@@ -56,6 +58,9 @@ def saved_page(path: Path, url: str | None) -> FetchedPage:
     else the one the page declares for itself, else a local stand-in. Raises NotHTML for a
     PDF or an image.
     """
+    from newsclaims.pages.decoding import decode_html
+    from newsclaims.pages.extraction import declared_url
+
     html, encoding = decode_html(path.read_bytes())
     page_url = (
         url
@@ -93,6 +98,9 @@ def analysis_record(path: Path, analysis: Analysis) -> dict[str, Any]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from newsclaims.pages.analyse import AnalysisOptions, analyse_page
+    from newsclaims.pages.extraction import ExtractionError
+
     options = AnalysisOptions()
     if args.sources or sources_path().exists():
         _, config = load_sources_file(args.sources)
@@ -110,6 +118,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
+    from newsclaims.pages.analyse import AnalysisOptions, analyse_page
+    from newsclaims.pages.decoding import binary_kind
+    from newsclaims.pages.extraction import ExtractionError
+    from newsclaims.quotes import extract_quotes, read_text_document
+
     # Any length of page and any topic: a short item can still quote someone.
     options = AnalysisOptions(min_words=0, quotes_off_topic=True)
     rows: list[dict[str, Any]] = []

@@ -41,5 +41,17 @@ def load_config(settings: BaseSettings) -> SourcesFile:
     return load_sources(sources_path(settings))
 
 
-def analysis_options(config: SourcesFile) -> AnalysisOptions:
-    return AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
+def min_words(settings: BaseSettings, config: SourcesFile) -> int:
+    """``-s NEWSCLAIMS_MIN_WORDS`` when given, else the sources file's ``crawl.min_words``."""
+    explicit = _explicit(settings, "NEWSCLAIMS_MIN_WORDS")
+    return int(explicit) if explicit is not None else config.crawl.min_words
+
+
+def crawl_depth(settings: BaseSettings, config: SourcesFile) -> int:
+    """``-s NEWSCLAIMS_CRAWL_DEPTH`` when given, else the sources file's ``crawl.depth``."""
+    explicit = _explicit(settings, "NEWSCLAIMS_CRAWL_DEPTH")
+    return int(explicit) if explicit is not None else config.crawl.depth
+
+
+def analysis_options(settings: BaseSettings, config: SourcesFile) -> AnalysisOptions:
+    return AnalysisOptions(topic=config.topic, min_words=min_words(settings, config))

@@ -14,7 +14,7 @@ from twisted.python.failure import Failure
 
 from newsclaims import runstats
 from newsclaims.config.sources import Source, SourcesFile
-from newsclaims.crawl.configuration import load_config
+from newsclaims.crawl.configuration import crawl_depth, load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
 from newsclaims.records import FetchedPage, FetchFailure
@@ -62,7 +62,8 @@ class NewsSpider(scrapy.Spider):
             "DEPTH_LIMIT" not in crawler.settings.attributes
             or (crawler.settings.getpriority("DEPTH_LIMIT") or 0) <= 0
         ):
-            crawler.settings.set("DEPTH_LIMIT", spider.config.crawl.depth, priority="spider")
+            depth = crawl_depth(crawler.settings, spider.config)
+            crawler.settings.set("DEPTH_LIMIT", depth, priority="spider")
         spider._extractors = {
             s.name: LinkExtractor(allow=s.allow, deny=s.deny, allow_domains=s.domains)
             for s in spider.config.sources

@@ -3,9 +3,9 @@
 One transaction, in this order:
 
 1. save the article with its paragraphs, quotes and speakers (``storage.articles``);
-   claims only its replaced quotes mentioned are removed;
 2. link it to the original when it is a syndicated copy (``storage.syndication``);
-3. attach its quotes' sentences to claims (``storage.claims``).
+3. attach its quotes' sentences to claims (``storage.claims``), then remove the claims
+   that only its replaced quotes mentioned.
 
 Either all of it is stored or none: no article without its claims after a crash.
 An unchanged article skips steps 2 and 3 (nothing they depend on changed).
@@ -35,7 +35,9 @@ def write_in_session(session: Session, article: items.Article, run_id: int | Non
     """The same steps inside a transaction the caller owns."""
     saved = articles.save(session, article, run_id)
     if saved.written:
-        claims.delete_unmentioned(session, saved.replaced_claim_ids)
         syndication.link_near_duplicate(session, saved.row)
+        # Record first: an unchanged quote re-matches its old claim, which so keeps its id
+        # (exports cite claim ids); only then drop the claims nothing mentions any more.
         claims.record_claims(session, saved.quotes, saved.row)
+        claims.delete_unmentioned(session, saved.replaced_claim_ids)
     return saved.outcome
