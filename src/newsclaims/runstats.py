@@ -26,7 +26,6 @@ SPOOLED = "newsclaims/spooled"
 SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
 IGNORED = "newsclaims/ignored"
 ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
-REQUESTS = "downloader/request_count"  # Scrapy's own
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Counter:
     label: str  # the summary line
     progress: str | None = None  # label in the periodic progress line, if shown there
     in_run_row: bool = False
-    only_if_nonzero: bool = False
+    always_shown: bool = True  # in the summary; the spool line shows only while spooling
 
 
 COUNTERS: tuple[Counter, ...] = (
@@ -50,7 +49,7 @@ COUNTERS: tuple[Counter, ...] = (
     Counter("errors", ERRORS, "errors", "errors", in_run_row=True),
     Counter("quotes", QUOTES_STORED, "quotes stored"),
     Counter("robots_disallowed", ROBOTS_FORBIDDEN, "blocked by robots.txt"),
-    Counter("spooled", SPOOLED, "spooled (database down)", only_if_nonzero=True),
+    Counter("spooled", SPOOLED, "spooled (database down)", always_shown=False),
 )
 
 
@@ -70,8 +69,3 @@ def run_row(stats: Mapping[str, Any]) -> dict[str, int]:
 def progress_line(stats: Mapping[str, Any]) -> str:
     values = counts(stats)
     return " · ".join(f"{c.progress} {values[c.name]}" for c in COUNTERS if c.progress)
-
-
-def summary_lines(stats: Mapping[str, Any]) -> list[tuple[str, int]]:
-    values = counts(stats)
-    return [(c.label, values[c.name]) for c in COUNTERS if not c.only_if_nonzero or values[c.name]]

@@ -78,13 +78,10 @@ def parse_setting(text: str) -> tuple[str, str]:
 
 
 def format_summary(summary: CrawlSummary) -> str:
-    rows = [
-        (counter.label, summary[counter.name])
-        for counter in runstats.COUNTERS
-        if counter.name != "spooled"
-    ]
-    if summary["spooled"] or summary.pending_in_spool:
-        rows.append(("spooled (database down)", summary["spooled"]))
+    spooling = bool(summary["spooled"] or summary.pending_in_spool)
+    shown = [c for c in runstats.COUNTERS if c.always_shown or spooling]
+    rows = [(counter.label, summary[counter.name]) for counter in shown]
+    if spooling:
         rows.append(("still waiting in spool", summary.pending_in_spool))
     width = max(len(label) for label, _ in rows)
     lines = [f"crawl {summary.finish_reason}"]

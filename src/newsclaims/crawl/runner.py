@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ class CrawlSummary:
     finish_reason: str
     counts: dict[str, int]
     pending_in_spool: int = 0
-    stats: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -72,5 +71,4 @@ def run_crawl(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts=runstats.counts(stats),
         pending_in_spool=len(Spool(settings.get("NEWSCLAIMS_SPOOL_DIR"))),
-        stats=stats,
     )

@@ -70,10 +70,7 @@ def extract_page(
     kind = binary_kind(html[:4096].encode("utf-8", "surrogateescape"))
     if kind is not None:
         raise NotHTML(f"{kind}, not HTML")
-    try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractionError(f"unparseable HTML: {exc}") from None
+    tree = _parse(html)
     today = today or datetime.now(UTC).date()
 
     document = trafilatura.bare_extraction(
@@ -176,13 +173,21 @@ def _without_furniture(blocks: list[tuple[str, float]]) -> list[str]:
 def declared_url(html: str) -> str | None:
     """The absolute http(s) URL a saved page declares for itself (rel=canonical, og:url)."""
     try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
-    except (etree.ParserError, ValueError):
+        tree = _parse(html)
+    except ExtractionError:
         return None
     for value in (_declared_canonical(tree), *tree.xpath("//meta[@property='og:url']/@content")):
         if value and value.strip().lower().startswith(("http://", "https://")):
             return str(value).strip()
     return None
+
+
+def _parse(html: str) -> lxml.html.HtmlElement:
+    """The page's tree; an XML encoding declaration is dropped (lxml refuses it on a str)."""
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"unparseable HTML: {exc}") from None
 
 
 def _declared_canonical(tree: lxml.html.HtmlElement) -> str | None:
