@@ -99,7 +99,7 @@ def _next_word(para: Para, qi: int) -> int:
 
 
 def _words_only(para: Para, k: int, cue: Cue) -> bool:
-    """`"…" state news agency SANA reported`: only a few words between quote and cue."""
+    """`"…" state news agency NTA reported`: only a few words between quote and cue."""
     if not 0 < cue.index - k <= 6 or cue.subject_start < k:
         return False
     return all(t.word for t in para.tokens[k : cue.index])

@@ -77,7 +77,7 @@ def strip_name_labels(words: Sequence[str]) -> int:
 
 
 def surname_start(words: Sequence[str]) -> int:
-    """Where a full name's surname starts: `Rami Abdel Rahman` → `Abdel Rahman`."""
+    """Where a full name's surname starts: `Omar Abdel Karim` → `Abdel Karim`."""
     end = len(words)
     while end > 1 and is_name_suffix(words[end - 1]):
         end -= 1

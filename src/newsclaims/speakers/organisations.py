@@ -1,6 +1,6 @@
 """Organisations that speak: ministries, armies, monitors, agencies, campaigns, outlets.
 
-War and politics coverage quotes `the Russian Defence Ministry`, `UNICEF` or `the
+War and politics coverage quotes `the Russian Defence Ministry`, `the Red Cross` or `the
 Observatory` as often as people. A capitalised phrase is an organisation when it
 has an organisation head word (`Ministry`, `Observatory`, `Front`), is an acronym,
 or is a place speaking for its government (`Turkey condemned`); it is a person when

@@ -285,7 +285,7 @@ class PersonRegistry:
 
 
 def _surname_words(name: str) -> list[str]:
-    """`Rami Abdel Rahman` → [abdel, rahman]: the words a compound surname is cited by."""
+    """`Omar Abdel Karim` → [abdel, karim]: the words a compound surname is cited by."""
     words = name.split()
     return [bare(w) for w in words[surname_start(words) :] if not is_name_suffix(w)]
 
