@@ -103,6 +103,9 @@ class Article(_Model):
     topic_score: float | None = None
     topic: str | None = None
     quotes: list[Quote] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    """What analysis flagged about the page (e.g. quotes capped); the crawl records each
+    note in ``fetch_errors`` beside the stored article."""
 
     _utc = field_validator("published", "fetched_at")(_to_utc)
 
@@ -119,3 +122,6 @@ class FetchFailure(_Model):
     status: int | None = None
     source: str | None = None
     fetched_at: AwareDatetime = Field(default_factory=utcnow)
+    skipped: bool = False
+    """Not a failure but a page left out on purpose (not an article, off topic, not HTML,
+    refused): recorded in ``fetch_errors`` with its reason, counted by its own counter."""

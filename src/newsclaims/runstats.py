@@ -25,6 +25,7 @@ PARAGRAPHS_DROPPED = "newsclaims/paragraphs_dropped"
 SPOOLED = "newsclaims/spooled"
 SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
 IGNORED = "newsclaims/ignored"
+REFUSED = "newsclaims/refused"  # links not requested (URL too long), recorded as skipped
 ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
 
 
@@ -47,6 +48,8 @@ COUNTERS: tuple[Counter, ...] = (
     Counter("not_article", NOT_ARTICLE, "skipped not articles", in_run_row=True),
     Counter("duplicates", DUPLICATES, "duplicates", "duplicates", in_run_row=True),
     Counter("errors", ERRORS, "errors", "errors", in_run_row=True),
+    Counter("not_html", SKIPPED_NOT_HTML, "skipped not HTML"),
+    Counter("refused", REFUSED, "refused links (URL too long)", always_shown=False),
     Counter("quotes", QUOTES_STORED, "quotes stored"),
     Counter("robots_disallowed", ROBOTS_FORBIDDEN, "blocked by robots.txt"),
     Counter("spooled", SPOOLED, "spooled (database down)", always_shown=False),
@@ -69,3 +72,34 @@ def run_row(stats: Mapping[str, Any]) -> dict[str, int]:
 def progress_line(stats: Mapping[str, Any]) -> str:
     values = counts(stats)
     return " · ".join(f"{c.progress} {values[c.name]}" for c in COUNTERS if c.progress)
+
+
+# Scrapy's finish reason when a signal (Ctrl-C, SIGTERM) stopped the crawl.
+SHUTDOWN = "shutdown"
+
+
+def failure_reason(values: Mapping[str, int]) -> str | None:
+    """Why a crawl that ran to its end still failed: nothing fetched, or only errors."""
+    answered = sum(
+        values[name]
+        for name in (
+            "stored", "updated", "unchanged", "duplicates", "off_topic", "not_article", "not_html"
+        )
+    )  # fmt: skip
+    if answered:
+        return None
+    if values["errors"]:
+        return f"every page failed ({values['errors']} fetch errors, nothing stored)"
+    return "nothing was fetched"
+
+
+def run_status(finish_reason: str, values: Mapping[str, int], pending_in_spool: int) -> str:
+    """The ``crawl_runs.status`` a run ends with: interrupted, failed, spooled or finished
+    (or Scrapy's own reason, e.g. a CLOSESPIDER limit)."""
+    if finish_reason == SHUTDOWN:
+        return "interrupted"
+    if finish_reason != "finished":
+        return finish_reason
+    if failure_reason(values):
+        return "failed"
+    return "spooled" if pending_in_spool else "finished"

@@ -47,8 +47,13 @@ ITEM_PIPELINES = {
     "newsclaims.pipelines.analyse.AnalysePipeline": 100,
     "newsclaims.pipelines.store.StorePipeline": 900,
 }
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsclaims.crawl.redirects.RecordedRedirectMiddleware": 600,
+}
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
+    "newsclaims.crawl.quietlogs.QuietLogs": 0,
 }
 
 # newsclaims' own settings (override with -s NAME=value, the CLI flags, or, for the two
@@ -64,3 +69,9 @@ NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the C
 NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it
 NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # items the database could not take wait here
+NEWSCLAIMS_ANALYSIS_TIMEOUT = 30.0  # seconds one page may take in analysis; 0: no limit
+# Bounds on degenerate pages (pages.analyse.bounded_quotes); a bound hit is noted in
+# fetch_errors beside the stored article.
+NEWSCLAIMS_MAX_MARKS_PER_PARAGRAPH = 400  # more quote marks: not prose, not searched
+NEWSCLAIMS_MAX_QUOTES_PER_PARAGRAPH = 50
+NEWSCLAIMS_MAX_QUOTES_PER_PAGE = 1000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +85,11 @@ def format_summary(summary: CrawlSummary) -> str:
     if spooling:
         rows.append(("still waiting in spool", summary.pending_in_spool))
     width = max(len(label) for label, _ in rows)
-    lines = [f"crawl {summary.finish_reason}"]
+    lines = [f"crawl {summary.status}"]
+    if summary.failure:
+        lines[0] += f": {summary.failure}"
+    elif summary.signal is not None:
+        lines[0] += f" by {signal.Signals(summary.signal).name}"
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     return "\n".join(lines)
 
@@ -110,7 +115,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             "the next crawl writes them",
             file=sys.stderr,
         )
-    return EXIT_OK if summary.ok else EXIT_FAILED
+    return summary.exit_code
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -22,10 +22,31 @@ class CrawlSummary:
     finish_reason: str
     counts: dict[str, int]
     pending_in_spool: int = 0
+    signal: int | None = None
+    """The signal (SIGINT, SIGTERM) that stopped the crawl, if one did."""
+
+    @property
+    def status(self) -> str:
+        """What the run row says: finished, failed, interrupted, spooled, or Scrapy's reason."""
+        return runstats.run_status(self.finish_reason, self.counts, self.pending_in_spool)
+
+    @property
+    def failure(self) -> str | None:
+        """Why the run failed although it ran to its end (nothing fetched, only errors)."""
+        if self.status != "failed":
+            return None
+        return runstats.failure_reason(self.counts)
 
     @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished" and not self.pending_in_spool
+        return self.status == "finished"
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 128 + the signal when interrupted (130 SIGINT, 143 SIGTERM), else 1."""
+        if self.signal is not None:
+            return 128 + self.signal
+        return 0 if self.ok else 1
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
@@ -50,6 +71,20 @@ def crawl_settings(
     return settings
 
 
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's process, remembering which signal asked it to stop (for the exit code).
+
+    The first SIGINT/SIGTERM stops the crawl gracefully: no new requests, in-flight pages
+    are finished and stored (or spooled); a second one forces the stop.
+    """
+
+    received: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.received = signum
+        super()._signal_shutdown(signum, frame)
+
+
 def run_crawl(
     sources: Path,
     url: str,
@@ -62,7 +97,7 @@ def run_crawl(
     if proxy:
         os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
     settings = crawl_settings(sources, url, log_level, overrides)
-    process = CrawlerProcess(settings)
+    process = _CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=str(sources))
     process.start()
@@ -71,4 +106,5 @@ def run_crawl(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts=runstats.counts(stats),
         pending_in_spool=len(Spool(settings.get("NEWSCLAIMS_SPOOL_DIR"))),
+        signal=process.received,
     )

@@ -46,10 +46,33 @@ def _utf8_or_cp1252(body: bytes) -> str:
     return "utf-8"
 
 
+# What a server's charset header says when it means "I did not think about it".
+_LATIN_LABELS = frozenset({"cp1252", "windows-1252", "iso-8859-1", "latin-1", "latin1", "ascii"})
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Valid UTF-8 with at least one multi-byte sequence: real latin-1 text almost never is."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def page_text(body: bytes, text: str, encoding: str) -> tuple[str, str]:
+    """The crawled page's text: as decoded by its declared charset, unless that charset is
+    latin-1/windows-1252 and the bytes are UTF-8 (a lying header: "cafÃ©", lost quotes)."""
+    if encoding.lower().replace("_", "-") in _LATIN_LABELS and _is_utf8(body):
+        return body.decode("utf-8"), "utf-8"
+    return text, encoding
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """The page's text and the encoding used; raises NotHTML for binaries."""
     kind = binary_kind(body)
     if kind is not None:
         raise NotHTML(f"{kind}, not HTML")
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_utf8_or_cp1252)
-    return text, encoding
+    return page_text(body, text, encoding)

@@ -2,6 +2,11 @@
 
 The whole analysis (``newsclaims.pages.analyse.analyse_page``) runs in a process pool, so
 extraction, paragraph dedup, topic scoring and quote finding never stall downloads.
+The pool is pebble's: a page still being analysed after ``NEWSCLAIMS_ANALYSIS_TIMEOUT``
+seconds has its worker killed and replaced (a standard ``ProcessPoolExecutor`` cannot
+stop one task), and a worker that dies costs only its page. Workers ignore SIGINT: a
+Ctrl-C reaches the whole process group, and the crawl, not each worker, decides how to
+stop.
 """
 
 from __future__ import annotations
@@ -9,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import signal
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from pebble import ProcessPool
+from pebble.common import ProcessExpired
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from newsclaims import runstats
 from newsclaims.crawl.configuration import analysis_options, load_config
@@ -25,41 +31,49 @@ from newsclaims.records import FetchedPage, FetchFailure
 logger = logging.getLogger(__name__)
 
 
+def _ignore_interrupts() -> None:
+    """Worker initializer: the parent handles Ctrl-C and shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class AnalysePipeline:
-    def __init__(self, crawler: Crawler, options: AnalysisOptions, workers: int) -> None:
+    def __init__(
+        self, crawler: Crawler, options: AnalysisOptions, workers: int, timeout: float
+    ) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
         self.options = options
         self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.timeout = timeout if timeout > 0 else None
+        self.pool: ProcessPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AnalysePipeline:
         options = analysis_options(crawler.settings, load_config(crawler.settings))
-        return cls(crawler, options, crawler.settings.getint("NEWSCLAIMS_EXTRACT_WORKERS"))
+        return cls(
+            crawler,
+            options,
+            crawler.settings.getint("NEWSCLAIMS_EXTRACT_WORKERS"),
+            crawler.settings.getfloat("NEWSCLAIMS_ANALYSIS_TIMEOUT"),
+        )
 
     def open_spider(self) -> None:
-        self.pool = self._new_pool()
-
-    def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: workers do not inherit the reactor's threads and sockets.
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(max_workers=max(1, self.workers), mp_context=context)
+        self.pool = ProcessPool(
+            max_workers=max(1, self.workers),
+            initializer=_ignore_interrupts,
+            context=multiprocessing.get_context("forkserver"),
+        )
 
     async def _analyse(self, page: FetchedPage) -> Analysis:
-        """Run the analysis in the pool; a pool broken by a dead worker is replaced once."""
         assert self.pool is not None, "open_spider() starts the pool"
-        try:
-            return await asyncio.wrap_future(self.pool.submit(analyse_page, page, self.options))
-        except BrokenProcessPool:
-            logger.error("an analysis worker died; starting a new pool for %s", page.url)
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
-            return await asyncio.wrap_future(self.pool.submit(analyse_page, page, self.options))
+        future = self.pool.schedule(analyse_page, (page, self.options), timeout=self.timeout)
+        return await asyncio.wrap_future(future)
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.stop()  # pages still queued were never analysed; the run is over
+            self.pool.join(timeout=10)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
@@ -69,25 +83,37 @@ class AnalysePipeline:
             analysis = await self._analyse(item)
         except NotAnArticle as exc:
             self.stats.inc_value(runstats.NOT_ARTICLE)
-            raise DropItem(f"not an article: {exc}", log_level="DEBUG") from None
+            return self._failure(item, f"not an article: {exc}", skipped=True)
         except ExtractionError as exc:
             return self._failure(item, f"extraction failed: {exc}")
-        except Exception as exc:  # a bug or a dead worker: record the page, keep crawling
-            logger.exception("analysis failed for %s", item.url)
+        except FutureTimeout:
+            logger.warning("analysis of %s timed out after %.0f s", item.url, self.timeout)
+            return self._failure(item, f"analysis timed out after {self.timeout:g} s")
+        except ProcessExpired as exc:
+            logger.error("an analysis worker died on %s: %s", item.url, exc)
+            return self._failure(item, f"analysis failed: the worker died ({exc})")
+        except Exception as exc:  # a bug: record the page, keep crawling
+            logger.error("analysis failed for %s: %s: %s", item.url, type(exc).__name__, exc)
             return self._failure(item, f"analysis failed: {type(exc).__name__}: {exc}")
         article = analysis.article
         self.stats.inc_value(runstats.PARAGRAPHS_DROPPED, analysis.repeated_paragraphs)
         if not analysis.on_topic:
             self.stats.inc_value(runstats.OFF_TOPIC)
-            raise DropItem(
-                f"off topic (score {article.topic_score}): {article.url}", log_level="INFO"
+            return self._failure(
+                item,
+                f"off topic: score {article.topic_score} below the topic's threshold",
+                skipped=True,
             )
         self.stats.inc_value(runstats.QUOTES_FOUND, len(article.quotes))
         return article
 
     @staticmethod
-    def _failure(page: FetchedPage, reason: str) -> FetchFailure:
-        """The page ends in fetch_errors (and the run's error count), never unrecorded."""
+    def _failure(page: FetchedPage, reason: str, *, skipped: bool = False) -> FetchFailure:
+        """The page ends in fetch_errors (an error, or a skipped page), never unrecorded."""
         return FetchFailure(
-            url=str(page.url), reason=reason, status=page.status, source=page.source
+            url=str(page.url),
+            reason=reason,
+            status=page.status,
+            source=page.source,
+            skipped=skipped,
         )

@@ -19,7 +19,7 @@ from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
-from newsclaims.storage.errors import DatabaseUnavailable
+from newsclaims.storage.errors import DatabaseUnavailable, DataRejected
 from newsclaims.storage.spool import Spool, SpooledItem
 from newsclaims.storage.writer import write_article
 
@@ -80,12 +80,25 @@ class StorePipeline:
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchFailure):
-            self.stats.inc_value(runstats.ERRORS)
-            logger.warning("fetch error %s: %s", item.url, item.reason)
+            if item.skipped:
+                logger.debug("skipped %s: %s", item.url, item.reason)
+            else:
+                self.stats.inc_value(runstats.ERRORS)
+                logger.warning("fetch error %s: %s", item.url, item.reason)
         elif not isinstance(item, Article):
             return item
         try:
             outcome = await self._db(self._write, item)
+        except DataRejected as exc:
+            # The database is up and refused this page's data: record it, do not spool.
+            assert isinstance(item, Article)
+            failure = FetchFailure(
+                url=str(item.url),
+                reason=f"could not store: {exc}",
+                status=item.http_status,
+                source=item.source,
+            )
+            return await self.process_item(failure)
         except DatabaseUnavailable as exc:
             self.spool.append(item)
             self.stats.inc_value(runstats.SPOOLED)
@@ -97,6 +110,11 @@ class StorePipeline:
             self.stats.inc_value(OUTCOME_STATS[outcome])
             if outcome in (Outcome.STORED, Outcome.UPDATED):
                 self.stats.inc_value(runstats.QUOTES_STORED, len(item.quotes))
+        if isinstance(item, Article):
+            for note in item.notes:  # e.g. quotes capped: the article is stored, and flagged
+                await self.process_item(
+                    FetchFailure(url=str(item.url), reason=note, source=item.source, skipped=True)
+                )
         return item
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
@@ -106,11 +124,10 @@ class StorePipeline:
     def _close(self, reason: str) -> None:
         if self.store is None or self.run_id is None:
             return
-        counts = runstats.run_row(self.stats.get_stats())
-        status = "finished" if reason == "finished" else reason
         self.spool.replay(self._write)
-        if len(self.spool):
-            status = "spooled"
+        stats = self.stats.get_stats()
+        counts = runstats.run_row(stats)
+        status = runstats.run_status(reason, runstats.counts(stats), len(self.spool))
         try:
             with db.failures_as_unavailable():
                 runs.finish_run(self.store.sessions, self.run_id, status, counts)

@@ -17,10 +17,21 @@ from newsclaims.config.sources import Source, SourcesFile
 from newsclaims.crawl.configuration import crawl_depth, load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
+from newsclaims.pages.decoding import page_text
 from newsclaims.records import FetchedPage, FetchFailure
 
 # Feed/sitemap entries outside the source's domains or allow/deny (Scrapy's stats only).
 OUT_OF_SCOPE = "newsclaims/out_of_scope_entries"
+ROBOTS_REFUSAL = "Forbidden by robots.txt"
+# fetch_errors.url is a unique key: PostgreSQL's btree refuses entries over ~2,700 bytes.
+RECORDED_URL_CHARS = 2000
+
+
+def recorded_url(url: str) -> str:
+    """The URL as recorded in fetch_errors: cut, with its length, when it is too long."""
+    if len(url) <= RECORDED_URL_CHARS:
+        return url
+    return f"{url[:RECORDED_URL_CHARS]}…({len(url)} characters)"
 
 
 def describe_failure(failure: Failure) -> str:
@@ -46,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         self.config: SourcesFile | None = None
         self.allowed_domains: list[str] = []
         self._extractors: dict[str, LinkExtractor] = {}
+        self.follow_links = True
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -64,6 +76,9 @@ class NewsSpider(scrapy.Spider):
         ):
             depth = crawl_depth(crawler.settings, spider.config)
             crawler.settings.set("DEPTH_LIMIT", depth, priority="spider")
+        # Depth 0 means the entry points only (start pages, feeds, sitemaps and the
+        # articles they list), not Scrapy's "no limit": no link is followed at all.
+        spider.follow_links = crawler.settings.getint("DEPTH_LIMIT") > 0
         spider._extractors = {
             s.name: LinkExtractor(allow=s.allow, deny=s.deny, allow_domains=s.domains)
             for s in spider.config.sources
@@ -133,37 +148,73 @@ class NewsSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Hand HTML to the pipelines and follow the source's links; skip binaries."""
-        if not isinstance(response, TextResponse) or b"html" not in (
-            response.headers.get("Content-Type") or b"html"
-        ):
-            self.crawler.stats.inc_value(runstats.SKIPPED_NOT_HTML)
-            return
         source = self._source(response)
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        if not isinstance(response, TextResponse) or "html" not in (content_type or "html"):
+            self.crawler.stats.inc_value(runstats.SKIPPED_NOT_HTML)
+            yield FetchFailure(
+                url=recorded_url(response.url),
+                reason=f"not HTML ({content_type.split(';')[0].strip() or 'no content type'})",
+                status=response.status,
+                source=source.name,
+                skipped=True,
+            )
+            return
         entry: Entry | None = response.meta.get("nc_entry")
         redirects = response.meta.get("redirect_urls") or [response.url]
+        text, encoding = page_text(response.body, response.text, response.encoding)
         yield FetchedPage(
             url=response.url,
             requested_url=redirects[0],
             source=source.name,
             status=response.status,
-            html=response.text,
-            encoding=response.encoding,
+            html=text,
+            encoding=encoding,
             discovered_via=response.meta.get("nc_via", "link"),
             feed_title=entry.title if entry else None,
             feed_published=entry.published if entry else None,
         )
+        if not self.follow_links:
+            return
+        limit = self.crawler.settings.getint("URLLENGTH_LIMIT")
         for link in self._extractors[source.name].extract_links(response):
+            if limit and len(link.url) > limit:
+                # Scrapy's UrlLengthMiddleware would drop it with a log line only.
+                self.crawler.stats.inc_value(runstats.REFUSED)
+                yield FetchFailure(
+                    url=recorded_url(link.url),
+                    reason=f"not requested: URL of {len(link.url)} characters is longer than "
+                    f"URLLENGTH_LIMIT ({limit}), linked from {response.url}",
+                    source=source.name,
+                    skipped=True,
+                )
+                continue
             yield self._request(link.url, source, self.parse_page, "link")
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
-        """Record what failed so the operator sees it; robots.txt refusals are not failures."""
+        """Record what failed so the operator sees it; robots.txt refusals are not failures.
+
+        Other refusals (a body over DOWNLOAD_MAXSIZE after decompression, a redirect loop,
+        a redirect off the source's domains) are recorded with Scrapy's reason.
+        """
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            self.crawler.stats.inc_value(runstats.IGNORED)
+            if str(failure.value) == ROBOTS_REFUSAL:
+                self.crawler.stats.inc_value(runstats.IGNORED)
+                return
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            yield FetchFailure(
+                url=recorded_url(first),
+                reason=f"refused: {failure.getErrorMessage() or 'ignored by a middleware'}",
+                source=request.meta.get("nc_source"),
+            )
             return
         error = failure.value
         status = error.response.status if isinstance(error, HttpError) else None
         reason = f"HTTP {status}" if status else describe_failure(failure)
         yield FetchFailure(
-            url=request.url, reason=reason, status=status, source=request.meta.get("nc_source")
+            url=recorded_url(request.url),
+            reason=reason,
+            status=status,
+            source=request.meta.get("nc_source"),
         )

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
@@ -100,6 +101,7 @@ def save(session: Session, article: items.Article, run_id: int | None) -> SavedA
         "last_run_id": run_id,
         "minhash": None,  # belongs to the old text; syndication recomputes it
     }
+    fields = _fitted(models.Article, fields)
     replaced: set[int] = set()
     if existing is None:
         row = models.Article(first_run_id=run_id, **fields)
@@ -117,6 +119,18 @@ def save(session: Session, article: items.Article, run_id: int | None) -> SavedA
     paragraph_ids = _save_paragraphs(session, row.id, article.paragraphs)
     quote_rows = _save_quotes(session, row.id, paragraph_ids, article.quotes)
     return SavedArticle(outcome, row, quote_rows, replaced)
+
+
+def _fitted(model: type[models.Base], fields: dict[str, Any]) -> dict[str, Any]:
+    """Cut strings to their column's length (an ``og:site_name`` of 300 characters into
+    ``varchar(200)``): PostgreSQL refuses the whole article otherwise, SQLite keeps all."""
+    columns = model.__table__.c
+    fitted = dict(fields)
+    for name, value in fields.items():
+        length = getattr(columns[name].type, "length", None)
+        if isinstance(value, str) and length and len(value) > length:
+            fitted[name] = value[: length - 1] + "…"
+    return fitted
 
 
 def _claims_of_article(session: Session, article_id: int) -> set[int]:
@@ -153,23 +167,22 @@ def _save_quotes(
             if quote.speaker
             else None
         )
-        rows.append(
-            models.Quote(
-                article_id=article_id,
-                paragraph_id=paragraph_ids.get(quote.paragraph),
-                paragraph_position=quote.paragraph,
-                start=quote.start,
-                end=quote.end,
-                text=quote.quote,
-                kind=quote.kind,
-                speaker_id=speaker_id,
-                speaker_mention=quote.speaker_mention,
-                role=quote.role,
-                cue=quote.cue,
-                inferred=quote.inferred,
-                resolution=quote.resolution,
-            )
-        )
+        fields = {
+            "article_id": article_id,
+            "paragraph_id": paragraph_ids.get(quote.paragraph),
+            "paragraph_position": quote.paragraph,
+            "start": quote.start,
+            "end": quote.end,
+            "text": quote.quote,
+            "kind": quote.kind,
+            "speaker_id": speaker_id,
+            "speaker_mention": quote.speaker_mention,
+            "role": quote.role,
+            "cue": quote.cue,
+            "inferred": quote.inferred,
+            "resolution": quote.resolution,
+        }
+        rows.append(models.Quote(**_fitted(models.Quote, fields)))
     session.add_all(rows)
     session.flush()
     return rows

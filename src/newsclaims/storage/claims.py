@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, delete, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
@@ -26,6 +26,7 @@ from newsclaims.claims import (
 
 CLAIM_KINDS = frozenset({"direct", "partial"})
 """Optional (scare-quoted) words are not statements."""
+_CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
 
 
 def record_claims(
@@ -34,46 +35,86 @@ def record_claims(
     """Attach every sentence of the article's attributed quotes to a claim (new or matched).
 
     Idempotent: sentences already recorded for a quote (by start offset) are skipped.
+    Linear in the sentences: one indexed candidate query per sentence, two inserts per
+    new claim, and the mentions with their wording edits written in two bulk inserts at
+    the end (per-object ORM flushes took 14 s for 1,350 quotes).
     """
+    claimable = []
     for quote in quote_rows:
         if quote.article_id != outlet_article.id:
             raise ValueError(f"quote {quote.id} is not from article {outlet_article.id}")
         if quote.speaker_id is not None and quote.kind in CLAIM_KINDS:
-            _record_quote(session, quote, quote.speaker_id)
+            claimable.append(quote)
+    if not claimable:
+        return
+    if any(quote.id is None for quote in claimable):
+        session.flush()
+    recorded = _recorded_sentences(session, [quote.id for quote in claimable])
+    mentions: list[dict[str, object]] = []
+    canonicals: list[str] = []
+    with session.no_autoflush:
+        for quote in claimable:
+            assert quote.speaker_id is not None
+            for span in claim_sentences(quote.text):
+                if (quote.id, span.start) in recorded:
+                    continue
+                recorded.add((quote.id, span.start))
+                form = match_form(span.text)
+                keys = claim_band_keys(form)
+                found = find_claim(session, quote.speaker_id, form, keys)
+                if found is None:
+                    claim_id = _create_claim(session, quote.speaker_id, span.text, form, keys)
+                    canonical, similarity = span.text, 1.0
+                else:
+                    claim_id, canonical, similarity = found[0].id, found[0].canonical_text, found[1]
+                mentions.append(
+                    {
+                        "claim_id": claim_id,
+                        "quote_id": quote.id,
+                        "sentence_start": span.start,
+                        "sentence_end": span.end,
+                        "wording": span.text,
+                        "similarity": similarity,
+                    }
+                )
+                canonicals.append(canonical)
+    _insert_mentions(session, mentions, canonicals)
 
 
-def _record_quote(session: Session, quote: models.Quote, speaker_id: int) -> None:
-    if quote.id is None:
-        session.flush()
-    recorded = set(
-        session.scalars(
-            select(models.ClaimMention.sentence_start).where(
-                models.ClaimMention.quote_id == quote.id
-            )
-        )
-    )
-    for span in claim_sentences(quote.text):
-        if span.start in recorded:
-            continue
-        form = match_form(span.text)
-        keys = claim_band_keys(form)
-        found = find_claim(session, speaker_id, form, keys)
-        if found is None:
-            claim = _create_claim(session, speaker_id, span.text, form, keys)
-            similarity = 1.0
-        else:
-            claim, similarity = found
-        mention = models.ClaimMention(
-            claim_id=claim.id,
-            quote_id=quote.id,
-            sentence_start=span.start,
-            sentence_end=span.end,
-            wording=span.text,
-            similarity=similarity,
-        )
-        session.add(mention)
-        session.flush()
-        _record_edits(session, mention, claim.canonical_text)
+def _recorded_sentences(session: Session, quote_ids: list[int]) -> set[tuple[int, int]]:
+    """(quote id, sentence start) of the mentions already stored for these quotes."""
+    recorded: set[tuple[int, int]] = set()
+    mention = models.ClaimMention
+    for offset in range(0, len(quote_ids), _CHUNK):
+        chunk = quote_ids[offset : offset + _CHUNK]
+        query = select(mention.quote_id, mention.sentence_start).where(mention.quote_id.in_(chunk))
+        recorded.update((row[0], row[1]) for row in session.execute(query))
+    return recorded
+
+
+def _insert_mentions(
+    session: Session, mentions: list[dict[str, object]], canonicals: list[str]
+) -> None:
+    """The mentions, then how each one's words differ from its claim's canonical wording."""
+    if not mentions:
+        return
+    table = models.ClaimMention.__table__
+    ids = session.scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), mentions
+    ).all()
+    edits = [
+        {
+            "mention_id": mention_id,
+            "position": edit.position,
+            "operation": edit.operation,
+            "canonical_words": edit.canonical_words,
+            "outlet_words": edit.outlet_words,
+        }
+        for mention_id, mention, canonical in zip(ids, mentions, canonicals, strict=True)
+        for edit in wording_diff(canonical, str(mention["wording"]))
+    ]
+    if edits:
+        session.execute(insert(models.WordingEdit.__table__), edits)
 
 
 def find_claim(
@@ -116,36 +157,27 @@ def _claim_candidates(key_count: int) -> Select[models.Claim]:
 
 def _create_claim(
     session: Session, speaker_id: int, wording: str, form: str, keys: Sequence[tuple[int, int]]
-) -> models.Claim:
+) -> int:
     """A new claim whose canonical wording is this first mention's, with its band keys."""
-    claim = models.Claim(
-        speaker_id=speaker_id,
-        canonical_text=wording,
-        match_text=form,
-        created_at=datetime.now(UTC),
-    )
-    session.add(claim)
-    session.flush()
-    session.add_all(
-        models.ClaimSignature(claim_id=claim.id, band=band, speaker_id=speaker_id, bucket=bucket)
-        for band, bucket in keys
-    )
-    session.flush()
-    return claim
-
-
-def _record_edits(session: Session, mention: models.ClaimMention, canonical: str) -> None:
-    """Store how the mention's words differ from the canonical wording (nothing if equal)."""
-    session.add_all(
-        models.WordingEdit(
-            mention_id=mention.id,
-            position=edit.position,
-            operation=edit.operation,
-            canonical_words=edit.canonical_words,
-            outlet_words=edit.outlet_words,
+    table = models.Claim.__table__
+    claim_id: int = session.execute(
+        insert(table).returning(table.c.id),
+        {
+            "speaker_id": speaker_id,
+            "canonical_text": wording,
+            "match_text": form,
+            "created_at": datetime.now(UTC),
+        },
+    ).scalar_one()
+    if keys:
+        session.execute(
+            insert(models.ClaimSignature.__table__),
+            [
+                {"claim_id": claim_id, "band": band, "speaker_id": speaker_id, "bucket": bucket}
+                for band, bucket in keys
+            ],
         )
-        for edit in wording_diff(canonical, mention.wording)
-    )
+    return claim_id
 
 
 def delete_unmentioned(session: Session, claim_ids: Collection[int]) -> None:

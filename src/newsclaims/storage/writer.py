@@ -13,11 +13,13 @@ An unchanged article skips steps 2 and 3 (nothing they depend on changed).
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims import records as items
 from newsclaims.storage import articles, claims, syndication
 from newsclaims.storage.articles import ArticleStore, Outcome
+from newsclaims.storage.errors import DataRejected
 from newsclaims.storage.upsert import in_transaction
 
 
@@ -28,7 +30,12 @@ def write_article(
 ) -> Outcome:
     """Store the article, link a syndicated copy, record its claims; one transaction."""
     sessions = target.sessions if isinstance(target, ArticleStore) else target
-    return in_transaction(sessions, lambda session: write_in_session(session, article, run_id))
+    try:
+        return in_transaction(sessions, lambda session: write_in_session(session, article, run_id))
+    except (DataError, IntegrityError) as exc:
+        # The server answered: this article's data is wrong for it, the database is fine.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DataRejected(f"{type(exc).__name__}: {reason}") from exc
 
 
 def write_in_session(session: Session, article: items.Article, run_id: int | None) -> Outcome:

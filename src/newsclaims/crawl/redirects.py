@@ -1,0 +1,44 @@
+"""Redirects that go nowhere useful end as a recorded refusal, not a silent drop.
+
+Scrapy drops a redirect back to an already requested URL in its duplicate filter and a
+redirect off the site in its offsite filter, both with a debug line at most, so the page
+disappears unrecorded. Here a loop (a target already in the request's redirect chain)
+and an off-site target raise ``IgnoreRequest``, which sends the request to the spider's
+errback, which records the reason in ``fetch_errors``; any other target is followed even
+when requested before (it ends as a stored article or a duplicate of one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from newsclaims.discovery.urls import in_scope
+
+
+class RecordedRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirect handling, refusing loops and off-site targets with a reason."""
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:
+            hops = " → ".join([*chain[chain.index(redirected.url) :], redirected.url])
+            raise IgnoreRequest(f"redirect loop: {hops}")
+        if not request.meta.get("allow_offsite") and not self._on_site(redirected, request):
+            raise IgnoreRequest(f"redirect off the source's domains to {redirected.url}")
+        followed = super()._redirect(redirected, request, reason)
+        # The target may be a URL the crawl requested before: the duplicate filter would
+        # drop it without a word. Loops are caught above, chains by REDIRECT_MAX_TIMES.
+        followed.dont_filter = True
+        return followed
+
+    def _on_site(self, redirected: Request, request: Request) -> bool:
+        spider = self.crawler.spider
+        config = getattr(spider, "config", None)
+        name = request.meta.get("nc_source")
+        if config is None or name is None:
+            return True  # not one of the news spider's pages: Scrapy's filters decide
+        return in_scope(redirected.url, config.source(name).domains, [], [])
