@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.settings import Settings
 from scrapy.spiders import Spider
@@ -136,13 +135,41 @@ def test_analyse_pipeline_turns_an_on_topic_page_into_an_article_with_quotes(ana
 
 
 @pytest.mark.parametrize(
-    ("path", "counter"), [(SPORT_PATH, runstats.OFF_TOPIC), (INDEX_PATH, runstats.NOT_ARTICLE)]
+    ("path", "counter", "reason"),
+    [
+        (SPORT_PATH, runstats.OFF_TOPIC, "off topic: score"),
+        (INDEX_PATH, runstats.NOT_ARTICLE, "not an article: "),
+    ],
 )
-def test_analyse_pipeline_drops_and_counts_what_is_not_stored(analyse, path, counter):
+def test_analyse_pipeline_records_and_counts_what_is_not_stored(analyse, path, counter, reason):
+    """Not dropped silently: a skipped page ends in fetch_errors with its reason."""
     before = analyse.stats.get_value(counter, 0)
-    with pytest.raises(DropItem):
-        asyncio.run(analyse.process_item(_page(path)))
+    skipped = asyncio.run(analyse.process_item(_page(path)))
+    assert isinstance(skipped, FetchFailure) and skipped.skipped
+    assert skipped.reason.startswith(reason) and skipped.url == f"http://{path}"
     assert analyse.stats.get_value(counter) == before + 1
+
+
+def test_analyse_pipeline_records_a_page_that_outlives_the_analysis_time_limit():
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
+            "NEWSCLAIMS_EXTRACT_WORKERS": 1,
+            "NEWSCLAIMS_ANALYSIS_TIMEOUT": 0.001,  # no page is analysed that fast
+        },
+    )
+    pipeline = AnalysePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        failure = asyncio.run(pipeline.process_item(_page(SEED_PATH)))
+        assert isinstance(failure, FetchFailure) and not failure.skipped
+        assert failure.reason == "analysis timed out after 0.001 s"
+        # The pool replaced the killed worker: the next page (no limit now) is analysed.
+        pipeline.timeout = None
+        assert isinstance(asyncio.run(pipeline.process_item(_page(SEED_PATH))), Article)
+    finally:
+        pipeline.close_spider()
 
 
 def test_analyse_pipeline_turns_an_unreadable_page_into_a_recorded_failure(analyse):
@@ -224,7 +251,7 @@ def test_extract_prints_exactly_what_the_crawl_stored(crawl: Crawl):
     assert shown == stored_quotes
 
 
-def test_analyse_pipeline_replaces_a_pool_whose_worker_died():
+def test_analyse_pipeline_replaces_a_worker_that_died():
     crawler = get_crawler(
         Spider, {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), "NEWSCLAIMS_EXTRACT_WORKERS": 1}
     )
@@ -233,7 +260,7 @@ def test_analyse_pipeline_replaces_a_pool_whose_worker_died():
     try:
         assert isinstance(asyncio.run(pipeline.process_item(_page(SEED_PATH))), Article)
         assert pipeline.pool is not None
-        for worker in list(pipeline.pool._processes.values()):
+        for worker in list(pipeline.pool._pool_manager.worker_manager.workers.values()):
             worker.kill()
             worker.join()
         again = asyncio.run(pipeline.process_item(_page(SEED_PATH)))

@@ -88,8 +88,9 @@ def failure_reason(values: Mapping[str, int]) -> str | None:
     )  # fmt: skip
     if answered:
         return None
-    if values["errors"]:
-        return f"every page failed ({values['errors']} fetch errors, nothing stored)"
+    errors = values["errors"]
+    if errors:
+        return f"every request failed ({errors} fetch error{'s' * (errors != 1)}, nothing stored)"
     return "nothing was fetched"
 
 

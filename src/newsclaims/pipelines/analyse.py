@@ -4,7 +4,7 @@ The whole analysis (``newsclaims.pages.analyse.analyse_page``) runs in a process
 extraction, paragraph dedup, topic scoring and quote finding never stall downloads.
 The pool is pebble's: a page still being analysed after ``NEWSCLAIMS_ANALYSIS_TIMEOUT``
 seconds has its worker killed and replaced (a standard ``ProcessPoolExecutor`` cannot
-stop one task), and a worker that dies costs only its page. Workers ignore SIGINT: a
+stop one task), and a worker that dies costs only its page (a pool broken by it is replaced). Workers ignore SIGINT: a
 Ctrl-C reaches the whole process group, and the crawl, not each worker, decides how to
 stop.
 """
@@ -15,7 +15,11 @@ import asyncio
 import logging
 import multiprocessing
 import signal
+import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import Any
 
 from pebble import ProcessPool
@@ -36,6 +40,25 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _start_forkserver_deaf_to_interrupts() -> None:
+    """Start the forkserver (and its resource tracker) with SIGINT ignored.
+
+    A worker forked from it restores the forkserver's own SIGINT handler before our
+    initializer runs; a Ctrl-C in that window killed it with a KeyboardInterrupt
+    traceback. A handler of SIG_IGN survives exec and Python keeps it, so started like
+    this, the forkserver and every worker ignore Ctrl-C from birth. (Done once per
+    process: a forkserver already running is left as it is.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class AnalysePipeline:
     def __init__(
         self, crawler: Crawler, options: AnalysisOptions, workers: int, timeout: float
@@ -46,6 +69,7 @@ class AnalysePipeline:
         self.workers = workers
         self.timeout = timeout if timeout > 0 else None
         self.pool: ProcessPool | None = None
+        self.pending: set[Future[Analysis]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AnalysePipeline:
@@ -58,17 +82,45 @@ class AnalysePipeline:
         )
 
     def open_spider(self) -> None:
+        _start_forkserver_deaf_to_interrupts()
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPool:
         # forkserver: workers do not inherit the reactor's threads and sockets.
-        self.pool = ProcessPool(
+        return ProcessPool(
             max_workers=max(1, self.workers),
             initializer=_ignore_interrupts,
             context=multiprocessing.get_context("forkserver"),
         )
 
+    def _replace_pool(self) -> ProcessPool:
+        """A new pool; pages still waiting in the old one fail (and are recorded)."""
+        if self.pool is not None:
+            self.pool.stop()
+            for future in self.pending:
+                if not future.done():
+                    future.set_exception(BrokenProcessPool("the analysis pool was replaced"))
+            self.pending.clear()
+        self.pool = self._new_pool()
+        return self.pool
+
+    async def _run(self, pool: ProcessPool, page: FetchedPage) -> Analysis:
+        future = pool.schedule(analyse_page, (page, self.options), timeout=self.timeout)
+        self.pending.add(future)
+        try:
+            return await asyncio.wrap_future(future)
+        finally:
+            self.pending.discard(future)
+
     async def _analyse(self, page: FetchedPage) -> Analysis:
+        """Run the analysis in the pool; a pool broken by a dead worker is replaced once."""
         assert self.pool is not None, "open_spider() starts the pool"
-        future = self.pool.schedule(analyse_page, (page, self.options), timeout=self.timeout)
-        return await asyncio.wrap_future(future)
+        pool = self.pool if self.pool.active else self._replace_pool()
+        try:
+            return await self._run(pool, page)
+        except BrokenProcessPool:
+            logger.error("an analysis worker died; starting a new pool for %s", page.url)
+            return await self._run(self._replace_pool(), page)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import cast
 
-from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
@@ -27,6 +28,11 @@ from newsclaims.claims import (
 CLAIM_KINDS = frozenset({"direct", "partial"})
 """Optional (scare-quoted) words are not statements."""
 _CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
+
+
+def _table(model: type[models.Base]) -> Table:
+    """The model's table, for Core inserts (no per-object ORM bookkeeping)."""
+    return cast(Table, model.__table__)
 
 
 def record_claims(
@@ -98,7 +104,7 @@ def _insert_mentions(
     """The mentions, then how each one's words differ from its claim's canonical wording."""
     if not mentions:
         return
-    table = models.ClaimMention.__table__
+    table = _table(models.ClaimMention)
     ids = session.scalars(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), mentions
     ).all()
@@ -114,7 +120,7 @@ def _insert_mentions(
         for edit in wording_diff(canonical, str(mention["wording"]))
     ]
     if edits:
-        session.execute(insert(models.WordingEdit.__table__), edits)
+        session.execute(insert(_table(models.WordingEdit)), edits)
 
 
 def find_claim(
@@ -159,7 +165,7 @@ def _create_claim(
     session: Session, speaker_id: int, wording: str, form: str, keys: Sequence[tuple[int, int]]
 ) -> int:
     """A new claim whose canonical wording is this first mention's, with its band keys."""
-    table = models.Claim.__table__
+    table = _table(models.Claim)
     claim_id: int = session.execute(
         insert(table).returning(table.c.id),
         {
@@ -171,7 +177,7 @@ def _create_claim(
     ).scalar_one()
     if keys:
         session.execute(
-            insert(models.ClaimSignature.__table__),
+            insert(_table(models.ClaimSignature)),
             [
                 {"claim_id": claim_id, "band": band, "speaker_id": speaker_id, "bucket": bucket}
                 for band, bucket in keys

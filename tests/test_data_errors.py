@@ -1,0 +1,88 @@
+"""Data errors are not outages: the database answered, this page's data did not fit.
+
+PostgreSQL refuses what SQLite keeps (a value longer than its varchar, an integer out of
+range); such a page is stored with the value cut, or recorded in fetch_errors with the
+driver's reason, and never spooled as if the database were down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy.spiders import Spider
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select
+
+from newsclaims import models, runstats
+from newsclaims.pipelines.store import StorePipeline
+from newsclaims.records import Article, Paragraph, Quote
+from newsclaims.storage import database as db
+from newsclaims.storage.spool import Spool
+
+from .conftest import FIXTURE_SOURCES
+
+
+def _article(name: str, **fields) -> Article:
+    url = f"http://www.ibtimes.test/{name}"
+    return Article(
+        url=url,
+        canonical_url=url,
+        source="ibtimes",
+        title=name,
+        paragraphs=[Paragraph(position=0, text='"We will keep the port open," said Ana Vidal.')],
+        **fields,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_path):
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
+            "NEWSCLAIMS_DATABASE_URL": db_url,
+            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
+        },
+    )
+    crawler.spider = Spider("news")
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    long_name = _article("long-site-name", site_name="Port Verrin " * 25)
+    out_of_range = _article(
+        "out-of-range",
+        quotes=[
+            Quote(
+                quote="We will keep the port open,",
+                kind="direct",
+                speaker="Ana Vidal",
+                paragraph=0,
+                start=1,
+                end=2**40,  # integer column: PostgreSQL refuses it
+            )
+        ],
+    )
+
+    async def run() -> None:
+        store = StorePipeline.from_crawler(crawler)
+        await store.open_spider()
+        await store.process_item(long_name)
+        await store.process_item(out_of_range)
+        await store.spider_closed(crawler.spider, "finished")
+
+    asyncio.run(run())
+    assert len(Spool(str(tmp_path / "spool"))) == 0
+    assert crawler.stats.get_value(runstats.SPOOLED) is None
+    assert crawler.stats.get_value(runstats.ERRORS) == 1
+    engine = db.make_engine(db_url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            (stored,) = session.scalars(select(models.Article))
+            (error,) = session.scalars(select(models.FetchError))
+    finally:
+        engine.dispose()
+    assert stored.url.endswith("long-site-name") and stored.site_name is not None
+    assert len(stored.site_name) <= 200 and stored.site_name.startswith("Port Verrin")
+    assert error.url.endswith("out-of-range")
+    assert error.reason.startswith("could not store: DataError: ") and "range" in error.reason
