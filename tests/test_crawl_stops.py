@@ -121,6 +121,9 @@ def test_a_crawl_that_fetched_nothing_failed_quietly(db_url, tmp_path):
         result.stdout
     )
     assert "Traceback" not in result.stderr, result.stderr
+    # One line per failure: the fetch error, not also Scrapy's "Gave up retrying".
+    assert "Gave up retrying" not in result.stderr
+    assert f"fetch error http://127.0.0.1:{port}/: " in result.stderr
     for line in result.stderr.splitlines():
         if "ERROR" in line or "WARNING" in line:
             assert not line.rstrip().endswith(":"), f"a log line with an empty reason: {line}"

@@ -1,8 +1,8 @@
 """One line per expected network failure: no tracebacks, never an empty reason.
 
 Scrapy logs a robots.txt that could not be fetched (offline, DNS, refused) at ERROR with
-a full traceback, and "Gave up retrying … : " with nothing after the colon when the
-exception has no message. Both are expected on a real crawl; an operator needs the URL
+a full traceback, and "Gave up retrying … : " (with nothing after the colon when the
+exception has no message) before the page's own fetch error line. Both are expected on a real crawl; an operator needs the URL
 and the reason on one line. These filters rewrite such records in place (the page itself
 is recorded in ``fetch_errors`` by the spider's errback); ``--log-level DEBUG`` keeps
 the tracebacks for bug reports.
@@ -44,6 +44,10 @@ class _RobotsFailure(logging.Filter):
 
 class _RetryReason(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Gave up retrying"):
+            # The errback records the page and logs one "fetch error URL: reason" line
+            # (robots.txt: one "could not be fetched" line); this would be the second.
+            return False
         args = record.args
         if isinstance(args, dict) and "reason" in args:
             reason = args["reason"]
