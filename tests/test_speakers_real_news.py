@@ -183,3 +183,41 @@ def test_participle_cue_takes_the_clause_subject() -> None:
         'Mayor Tomas Reyes opened the bridge on Monday adding that it was "built to last".'
     )
     assert quote.speaker == "Tomas Reyes"
+
+
+# --- fullest names from anywhere in the article ---------------------------------------
+
+
+def test_full_name_in_a_possessive_completes_the_surname() -> None:
+    found = quotes_of(
+        "Marta Lindqvist’s new harbour plan divided the council.",
+        '"We cannot wait another decade" Lindqvist said.',
+    )
+    assert [q.speaker for q in found] == ["Marta Lindqvist"]
+
+
+def test_title_case_headline_completes_the_surname_and_is_not_a_name() -> None:
+    found = quotes_of(
+        '"The figures speak for themselves" Okonkwo said.',
+        '"We will keep going" he said.',
+        headline="Angry Farmers Cheer Samuel Okonkwo As Prices Climb",
+    )
+    assert [q.speaker for q in found] == ["Samuel Okonkwo"] * 2
+
+
+def test_the_title_gender_picks_between_people_of_one_surname() -> None:
+    found = quotes_of(
+        "Daniel Varga and Ilona Varga opened the gallery together.",
+        "Ilona Varga spoke first.",
+        '"It took us nine years" Mr. Varga said.',
+    )
+    assert [q.speaker for q in found] == ["Daniel Varga"]
+
+
+def test_a_quoted_nickname_names_the_same_person() -> None:
+    found = quotes_of(
+        'Sen. Thomas R. "Tommy" Hale hosted the picnic.',
+        '"This is our year" Tommy Hale said.',
+        '"Nobody works harder" Hale added.',
+    )
+    assert [q.speaker for q in found if q.kind != "optional"] == ["Thomas R. Hale"] * 2

@@ -15,7 +15,7 @@ from newsclaims.quotes.paragraph import Para
 from newsclaims.speakers.lexicon import PRONOUN_GENDER
 from newsclaims.speakers.names import is_known_first_name
 from newsclaims.speakers.registry import Person, PersonRegistry, Position
-from newsclaims.speakers.words import bare
+from newsclaims.speakers.words import bare, is_acronym, is_capitalised
 
 
 def register_names(paras: Sequence[Para], registry: PersonRegistry) -> None:
@@ -28,7 +28,9 @@ def register_names(paras: Sequence[Para], registry: PersonRegistry) -> None:
                 if start in para.aliases:
                     registry.orgs.alias(org, para.aliases[start])
                 continue
-            registry.register(mention, position)
+            person = registry.register(mention, position)
+            if person is not None and start in para.aliases:
+                registry.alias(person, para.aliases[start])
         for cue in para.cues:
             if cue.mention is not None and cue.mention.kind == "name":
                 registry.register(cue.mention, Position(para.index, cue.index))
@@ -95,3 +97,32 @@ def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
             cue.resolution = replace(cue.resolution, person=single)
         if cue.resolution.person is not None:
             registry.see(cue.resolution.person, pos, salient=True)
+
+
+def _initial(word: str) -> bool:
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
+
+
+def full_name_pairs(paras: Sequence[Para]) -> dict[str, set[str]]:
+    """Surname → the first names written right before it anywhere in the article.
+
+    `Donald Trump’s gains`, a title-case headline, `a speech of Hillary Clinton`: places
+    where no mention is registered, but which still spell a surname-only speaker out.
+    """
+    pairs: dict[str, set[str]] = {}
+    for para in paras:
+        tokens = para.tokens
+        for k in range(len(tokens) - 1):
+            first = tokens[k]
+            if not first.word or not is_known_first_name(first.text) or "." in first.text:
+                continue
+            j = k + 1
+            if j + 1 < len(tokens) and tokens[j].word and _initial(tokens[j].text):
+                j += 1
+            last = tokens[j]
+            if not last.word or not is_capitalised(last.text) or is_acronym(last.text):
+                continue
+            surname = bare(last.text)
+            if surname and surname != bare(first.text):
+                pairs.setdefault(surname, set()).add(first.text)
+    return pairs

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from newsclaims.speakers.lexicon import CONNECTORS, DETERMINERS, PLACE_WORDS, Gender
 from newsclaims.speakers.mentions import Mention
-from newsclaims.speakers.names import is_name_suffix, surname_start
+from newsclaims.speakers.names import first_name_gender, is_name_suffix, surname_start
 from newsclaims.speakers.organisations import OrganisationBook, SpeakerKind
 from newsclaims.speakers.words import bare
 
@@ -174,8 +174,12 @@ class PersonRegistry:
         self._by_first.setdefault(person.first_name, []).append(person)
         return person
 
-    def _lookup_name(self, name: str, known_only: bool) -> Person | None:
-        """By full name, else among recent people with that surname (or first name)."""
+    def _lookup_name(
+        self, name: str, known_only: bool, gender: Gender | None = None
+    ) -> Person | None:
+        """By full name, else among recent people with that surname (or first name).
+
+        `Mr. Obama` after `Barack and Michelle Obama`: the title's gender decides."""
         exact = self._by_name.get(name.casefold())
         if exact is not None:
             return exact
@@ -189,11 +193,33 @@ class PersonRegistry:
             ]
         elif not candidates and known_only:
             candidates = self._by_first.get(bare(parts[0]), [])[-self._RECENT :]
+        if gender is not None and len(candidates) > 1:
+            fitting = [p for p in candidates if p.gender in (gender, None)]
+            candidates = fitting or candidates
         if not candidates:
             return None
         # The one seen last; of those, the one introduced first.
         last = max(p.last_seen for p in candidates)
         return min((p for p in candidates if p.last_seen == last), key=lambda p: p.first_seen)
+
+    def alias(self, person: Person, name: str) -> None:
+        """Another full name of the same person (`Bobby Scott` for `Robert C. Scott`)."""
+        self._by_name.setdefault(name.casefold(), person)
+
+    def complete_surnames(self, pairs: dict[str, set[str]]) -> None:
+        """`Trump said` where the article writes `Donald Trump` only in a possessive or
+        the headline: the canonical name is the fullest one the article gives."""
+        for person in self.people:
+            if person.kind != "person" or " " in person.name:
+                continue
+            firsts = pairs.get(bare(person.name), set())
+            if person.gender is not None and len(firsts) > 1:
+                firsts = {f for f in firsts if first_name_gender(f) in (person.gender, None)}
+            if len(firsts) != 1:
+                continue
+            full = f"{next(iter(firsts))} {person.name}"
+            if full.casefold() not in self._by_name:
+                self._rename(person, full)
 
     def learn_gender(self, person: Person, gender: Gender) -> None:
         """`Moreau, who saved four match points in her semi-final`: her means she."""
@@ -223,7 +249,8 @@ class PersonRegistry:
     def resolve(self, mention: Mention, position: Position) -> Resolution:
         """Map a mention to a canonical person, or to nobody when it is not known."""
         if mention.kind == "name" and mention.name:
-            person = self._lookup_name(mention.name, known_only=True)
+            gender = mention.gender if mention.title else None
+            person = self._lookup_name(mention.name, known_only=True, gender=gender)
             return Resolution(person, mention, False)
         if mention.kind == "pronoun":
             return Resolution(self._pronoun(mention.gender), mention, True, "pronoun")
