@@ -127,7 +127,7 @@ def find_names(para: Para) -> None:
             )
             if not skip:
                 para.names.append((np.start, np.end, mention))
-                nickname = _nickname(para, np.start, np.end, mention.name)
+                nickname = _nickname(para, np.start, np.end, mention.name or "")
                 if nickname is not None:
                     para.aliases[np.start] = nickname
         elif mention.kind == "org" and mention.name:
