@@ -221,3 +221,37 @@ def test_a_quoted_nickname_names_the_same_person() -> None:
         '"Nobody works harder" Hale added.',
     )
     assert [q.speaker for q in found if q.kind != "optional"] == ["Thomas R. Hale"] * 2
+
+
+# --- unnamed people and roles without commas -------------------------------------------
+
+
+def test_an_indefinite_noun_of_a_person_is_an_unnamed_source() -> None:
+    (quote,) = quotes_of('Over dinner a neighbour remarked: "The bridge will never open."')
+    assert _who(quote) == ("neighbour", "unnamed")
+    (quote,) = quotes_of('"Pay your bills" a narrator in the advert asks.')
+    assert _who(quote) == ("narrator", "unnamed")
+
+
+def test_a_document_or_thing_is_not_an_unnamed_source() -> None:
+    found = quotes_of(
+        "Orla Brandt founded the mill in 1990.",
+        'In a statement, Brandt said: "The mill will stay open."',
+    )
+    assert [q.speaker for q in found] == ["Orla Brandt"]
+
+
+def test_the_name_before_a_role_speaks_not_the_topic_after_it() -> None:
+    (quote,) = quotes_of(
+        '"Nobody has claimed it" Mara Tenholt the regional envoy for Boravia on refugee '
+        "questions said on Friday."
+    )
+    assert quote.speaker == "Mara Tenholt"
+
+
+def test_a_name_then_its_role_without_commas_is_the_person_not_the_region() -> None:
+    (quote,) = quotes_of(
+        '"Hundreds are missing" said Idris Vale deputy director of the Northern Europe '
+        "division at Coastwatch."
+    )
+    assert _who(quote) == ("Idris Vale", "person")

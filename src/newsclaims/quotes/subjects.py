@@ -11,9 +11,11 @@ from newsclaims.quotes.cues import CUES, INVERTIBLE, WINDOW, is_cue
 from newsclaims.quotes.paragraph import Cue, Para, sentence_start
 from newsclaims.quotes.phrases import (
     FUNCTION_WORDS,
+    HEAD_PREPS,
     RELATIVES,
     NounPhrase,
     head_of_postmodified,
+    named_before_role,
     read_backward,
     read_forward,
     with_apposed_name,
@@ -101,8 +103,10 @@ def _inverted_subject(para: Para, ci: int) -> Subject:
     return Mention("other", np.mention.text), ci + 1
 
 
-def _plain_subject(para: Para, j: int, floor: int) -> tuple[Mention, int]:
-    """`the mayor's office said`, `one fan said`: a subject that names nobody."""
+def _plain_subject(para: Para, j: int, floor: int, depth: int = 0) -> tuple[Mention, int]:
+    """`the mayor's office said`, `one fan said`: a subject that names nobody.
+
+    `a narrator in the ad asks`: the head before a postmodifier is the subject."""
     tokens = para.tokens
     if bare(tokens[j].text) == "it":
         return Mention("orgref", tokens[j].text, role="it"), j
@@ -119,7 +123,20 @@ def _plain_subject(para: Para, j: int, floor: int) -> tuple[Mention, int]:
     text = para.text[tokens[k].start : tokens[j].end]
     words = [t.text for t in tokens[k : j + 1] if t.word]
     parsed = parse_mention(words, lowered_first=k == sentence_start(para, k)) if words else None
+    climbs = depth < 2 and k - 2 >= floor and bare(tokens[k - 1].text) in HEAD_PREPS
     if parsed is not None and parsed.kind in ("org", "orgref", "unnamed"):
+        if not (climbs and parsed.kind == "unnamed"):
+            return parsed, k
+    if climbs:
+        np = read_backward(para, k - 2, floor)
+        if np is not None and is_speaker(np.mention):
+            np = named_before_role(para, head_of_postmodified(para, np, floor), floor)
+            return np.mention, np.start
+        if tokens[k - 2].word:
+            earlier = _plain_subject(para, k - 2, floor, depth + 1)
+            if is_speaker(earlier[0]):
+                return earlier
+    if parsed is not None and parsed.kind == "unnamed":
         return parsed, k
     return Mention("other", text), k
 
@@ -162,7 +179,7 @@ def _cue_subject(para: Para, ci: int) -> Subject:
         np = read_backward(para, j, floor)
         if np is None:
             return _plain_subject(para, j, floor)
-        np = head_of_postmodified(para, np, floor)
+        np = named_before_role(para, head_of_postmodified(para, np, floor), floor)
         return _issuer(para, np), np.start
     after_quote = j < floor or tokens[j].quote >= 0 or (j > 0 and tokens[j - 1].quote >= 0)
     if after_quote:

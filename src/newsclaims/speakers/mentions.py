@@ -165,15 +165,15 @@ def _organisation_or_source(
     if is_org_name(body):
         name = " ".join(strip_descriptors(shown))
         return Mention("org", text, name=name, definite=determiner not in {"a", "an"})
+    named = _name_then_role(body, shown, text)
+    if named is not None:
+        return named
     k = len(body)
     while k > 0 and is_capitalised(body[k - 1]):
         k -= 1
     lower_before = 0 < k < len(body) and body[k - 1].islower()
     if lower_before and bare(body[k - 1]) not in CONNECTORS and is_org_name(body[k:]):
         return Mention("org", text, name=" ".join(shown[k:]))
-    named = _name_then_role(body, shown, text)
-    if named is not None:
-        return named
     head = org_reference_head(body)
     if head is not None and determiner not in {"a", "an", "one"}:
         return Mention("orgref", text, name=None, role=head)
@@ -262,4 +262,29 @@ def _parse_mention(phrase: tuple[str, ...], lowered_first: bool) -> Mention | No
         return Mention("role", text, None, role, title, gender, definite, origin)
     if determiner == "the" and len(body) == 1 and origin is not None:
         return Mention("role", text, None, None, None, None, True, origin)
+    if determiner in _INDEFINITE and _common_noun_phrase(body):
+        return Mention("unnamed", text, None, " ".join(shown), None, None, False, origin)
     return Mention("other", text)
+
+
+_INDEFINITE = frozenset({"a", "an", "one", "another"})
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ee")
+"""`narrator`, `activist`, `resident`: nouns of people by their ending."""
+_NOT_AGENTS = frozenset(
+    {"letter", "paper", "poster", "banner", "number", "order", "border", "corner", "matter"}
+)
+_PEOPLE = frozenset(
+    {"friend", "man", "woman", "person", "witness", "neighbour", "neighbor", "relative"}
+)
+
+
+def _common_noun_phrase(body: Sequence[str]) -> bool:
+    """`a friend`, `a narrator`, `one neighbour`: somebody, unnamed, who speaks.
+
+    A noun of a person, told by its ending (not `a statement`, `a box`)."""
+    head = bare(body[-1])
+    if len(body) > 4 or not body[-1].isalpha() or not body[-1].islower():
+        return False
+    if head in _PEOPLE:
+        return True
+    return head.endswith(_AGENT_ENDINGS) and not head.endswith("ment") and head not in _NOT_AGENTS
