@@ -124,9 +124,12 @@ def _plain_subject(para: Para, j: int, floor: int, depth: int = 0) -> tuple[Ment
     words = [t.text for t in tokens[k : j + 1] if t.word]
     parsed = parse_mention(words, lowered_first=k == sentence_start(para, k)) if words else None
     climbs = depth < 2 and k - 2 >= floor and bare(tokens[k - 1].text) in HEAD_PREPS
-    if parsed is not None and parsed.kind in ("org", "orgref", "unnamed"):
-        if not (climbs and parsed.kind == "unnamed"):
-            return parsed, k
+    if (
+        parsed is not None
+        and parsed.kind in ("org", "orgref", "unnamed")
+        and not (climbs and parsed.kind == "unnamed")
+    ):
+        return parsed, k
     if climbs:
         np = read_backward(para, k - 2, floor)
         if np is not None and is_speaker(np.mention):
