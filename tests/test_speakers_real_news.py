@@ -255,3 +255,25 @@ def test_a_name_then_its_role_without_commas_is_the_person_not_the_region() -> N
         "division at Coastwatch."
     )
     assert _who(quote) == ("Idris Vale", "person")
+
+
+def test_a_capitalised_cue_opening_its_sentence_inverts() -> None:
+    found = quotes_of("Few agreed. Said Prewitt: “The bridge was never needed.”")
+    assert [q.speaker for q in found] == ["Prewitt"]
+
+
+def test_short_and_plural_titles_are_not_part_of_the_name() -> None:
+    found = quotes_of(
+        "Sens. Ada Lindgren and Tomas Berg wrote to the bank.",
+        '"You broke the rules," said Del. Ruth Okafor of the islands.',
+        '"We want answers," Lindgren said.',
+    )
+    assert [q.speaker for q in found] == ["Ruth Okafor", "Ada Lindgren"]
+
+
+def test_a_party_label_in_brackets_does_not_hide_the_name() -> None:
+    found = quotes_of(
+        '"The deadline stands," panel Chairman Rep. Owen Tull (R-Ore.) said after the vote.',
+        '"We are watching," his aide, Mina Holt (D-Ore.), told the crowd.',
+    )
+    assert [q.speaker for q in found] == ["Owen Tull", "Mina Holt"]

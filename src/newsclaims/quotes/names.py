@@ -106,9 +106,10 @@ def _nickname(para: Para, start: int, end: int, name: str) -> str | None:
 def find_names(para: Para) -> None:
     """Every named person of the paragraph in order, with the roles stated next to them."""
     tokens = para.tokens
+    cues = set(para.cue_positions)
     i = 0
     while i < len(tokens):
-        if not np_ok(para, i):
+        if not np_ok(para, i) or i in cues:
             i += 1
             continue
         np = read_forward(para, i)

@@ -112,9 +112,12 @@ def full_name_pairs(paras: Sequence[Para]) -> dict[str, set[str]]:
     pairs: dict[str, set[str]] = {}
     for para in paras:
         tokens = para.tokens
+        cues = set(para.cue_positions)
         for k in range(len(tokens) - 1):
             first = tokens[k]
             if not first.word or not is_known_first_name(first.text) or "." in first.text:
+                continue
+            if k in cues:
                 continue
             j = k + 1
             if j + 1 < len(tokens) and tokens[j].word and _initial(tokens[j].text):

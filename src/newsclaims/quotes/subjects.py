@@ -168,7 +168,7 @@ def _cue_subject(para: Para, ci: int) -> Subject:
     floor = max(sentence_start(para, ci), ci - WINDOW)
     if tokens[ci].text.casefold() == "according":
         return _according_subject(para, ci)
-    j = ci - 1
+    j = _before_parenthesis(para, ci - 1, floor)
     skipped = 0
     while j >= floor and tokens[j].word and bare(tokens[j].text) in _SUBJECT_SKIP and skipped < 4:
         j -= 1
@@ -191,9 +191,32 @@ def _cue_subject(para: Para, ci: int) -> Subject:
             return inverted
     if j < floor or _is_comma_like(tokens[j]) or tokens[j].text == ":":
         subject = _segment_subject(para, floor, ci)
+        if tokens[j].text == "," and not is_speaker(subject[0]):
+            named = _name_before(para, _before_parenthesis(para, j - 1, floor), floor)
+            if named is not None:
+                return named.mention, named.start
         if subject[0] is not None:
             return subject
     return _inverted_subject(para, ci)
+
+
+def _before_parenthesis(para: Para, j: int, floor: int) -> int:
+    """`Dale Marsh (R-Ohio) said`: the subject is read from before the brackets."""
+    tokens = para.tokens
+    if j < floor or tokens[j].text != ")":
+        return j
+    for k in range(j - 1, max(floor, j - 8) - 1, -1):
+        if tokens[k].text == "(":
+            return k - 1
+    return j
+
+
+def _name_before(para: Para, j: int, floor: int) -> NounPhrase | None:
+    """`…, state Del. Marcia Price (D-Va.), shouted`: the name closing the apposition."""
+    if j < floor or not para.tokens[j].word or not is_capitalised(para.tokens[j].text):
+        return None
+    np = read_backward(para, j, floor)
+    return np if np is not None and np.mention.kind == "name" else None
 
 
 def _participle_subject(para: Para, ci: int, found: Subject) -> Subject:
