@@ -277,3 +277,47 @@ def test_a_party_label_in_brackets_does_not_hide_the_name() -> None:
         '"We are watching," his aide, Mina Holt (D-Ore.), told the crowd.',
     )
     assert [q.speaker for q in found] == ["Owen Tull", "Mina Holt"]
+
+
+# --- organisations and relayed speakers -------------------------------------------------
+
+
+def test_an_organisation_reference_heads_a_participle_cue() -> None:
+    found = quotes_of(
+        "The Harbour Board opened the new dock on Monday.",
+        'The board also blamed the storm saying the damage was "beyond repair."',
+    )
+    assert [_who(q) for q in found] == [("Harbour Board", "organisation")]
+
+
+def test_a_statement_by_a_lower_case_ministry_is_the_ministry() -> None:
+    found = quotes_of(
+        "The Valdorian Defence Ministry met on Monday.",
+        '"Our jets flew nowhere near the dam" said a statement by the defence ministry.',
+    )
+    assert [q.speaker for q in found] == ["Valdorian Defence Ministry"]
+
+
+def test_an_acronym_before_its_kind_is_the_organisation() -> None:
+    (quote,) = quotes_of('"The road is open again" the state-run KNA news agency said.')
+    assert _who(quote) == ("KNA", "organisation")
+
+
+def test_quoting_and_quoted_as_saying_credit_the_one_quoted() -> None:
+    found = quotes_of(
+        '"The pass is closed" Radio Kell said on Monday quoting Interior Minister Ivo Marek.',
+        'The agency quoted a senior army officer as saying "the front has held."',
+    )
+    assert [_who(q) for q in found] == [
+        ("Ivo Marek", "person"),
+        ("senior army officer", "unnamed"),
+    ]
+
+
+def test_a_definite_source_with_its_own_modifiers_is_a_new_source() -> None:
+    found = quotes_of(
+        'The monitor said citing hospital sources that the gas was "very strong".',
+        'The naval source on Friday denied it saying the fleet "never left port".',
+        '"We were not there" the source said.',
+    )
+    assert [q.speaker for q in found] == ["hospital sources", "naval source", "naval source"]

@@ -157,7 +157,7 @@ def _issuer(para: Para, np: NounPhrase) -> Mention:
     if bare(tokens[np.end].text) not in {"by", "from", "of"}:
         return np.mention
     issuer = read_forward(para, np.end + 1)
-    if issuer is None or issuer.mention.kind not in ("org", "name"):
+    if issuer is None or issuer.mention.kind not in ("org", "orgref", "name"):
         return np.mention
     return issuer.mention
 
@@ -222,15 +222,40 @@ def _name_before(para: Para, j: int, floor: int) -> NounPhrase | None:
 def _participle_subject(para: Para, ci: int, found: Subject) -> Subject:
     """`The ministry condemned the attack saying …`, `…, adding`: the clause's subject."""
     text = para.tokens[ci].text
-    if not text.endswith("ing") or (found[0] is not None and is_speaker(found[0])):
+    found_it = found[0] is not None and found[0].role == "it"
+    if not text.endswith("ing") or (found[0] is not None and is_speaker(found[0]) and not found_it):
         return found
     head = para.sentence_heads[para.tokens[ci].sentence]
     if head < 0 or head >= ci or not para.tokens[head].word:
         return found
     np = read_forward(para, head)
-    if np is None or not is_speaker(np.mention) or np.mention.kind == "orgref":
+    if np is None or not is_speaker(np.mention) or np.mention.role == "it":
         return found
     return with_apposed_name(para, np).mention, np.start
+
+
+_RELAYING = frozenset({"quoting", "citing"})
+
+
+def _relayed_speaker(para: Para, ci: int) -> Subject | None:
+    """`SANA said quoting an official`, `X quoted Y as saying`: Y is the speaker."""
+    tokens = para.tokens
+    if tokens[ci].text == "saying" and ci >= 2 and tokens[ci - 1].text == "as":
+        np = read_backward(para, ci - 2, max(sentence_start(para, ci), ci - WINDOW))
+        if np is not None and is_speaker(np.mention) and np.start > 0:
+            if bare(tokens[np.start - 1].text) in {"quoted", "quoting", "cited", "citing"}:
+                return np.mention, np.start
+        return None
+    sentence = tokens[ci].sentence
+    for k in range(ci + 1, min(ci + 5, len(tokens) - 1)):
+        if tokens[k].sentence != sentence or tokens[k].quote >= 0:
+            return None
+        if tokens[k].text in _RELAYING:
+            np = read_forward(para, k + 1)
+            if np is not None and is_speaker(np.mention):
+                return np.mention, np.start
+            return None
+    return None
 
 
 def find_cues(para: Para) -> None:
@@ -239,6 +264,7 @@ def find_cues(para: Para) -> None:
         base = is_cue(para, i)
         if base is None:
             continue
-        mention, start = _participle_subject(para, i, _cue_subject(para, i))
+        relayed = _relayed_speaker(para, i)
+        mention, start = relayed or _participle_subject(para, i, _cue_subject(para, i))
         para.cues.append(Cue(i, para.tokens[i].text, base, mention, start))
         para.cue_positions.append(i)

@@ -45,6 +45,7 @@ from newsclaims.speakers.organisations import (
 )
 from newsclaims.speakers.words import (
     bare,
+    is_acronym,
     is_capitalised,
     is_name_word,
     is_org_word,
@@ -158,6 +159,17 @@ def _name_then_role(body: Sequence[str], shown: Sequence[str], text: str) -> Men
     return Mention("name", text, person.name, " ".join(shown[k:]), person.title, person.gender)
 
 
+def _named_before_head(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
+    """`the state-run TNA news agency`: the acronym before the kind is the name (a
+    longer capitalised run, `the United Nations children's agency`, is a description)."""
+    end = len(body)
+    while end > 0 and body[end - 1].islower():
+        end -= 1
+    if end == 0 or not is_acronym(body[end - 1]) or not is_org_name(body[end - 1 : end]):
+        return None
+    return Mention("org", text, name=shown[end - 1])
+
+
 def _organisation_or_source(
     body: Sequence[str], shown: Sequence[str], determiner: str | None, text: str
 ) -> Mention | None:
@@ -176,7 +188,8 @@ def _organisation_or_source(
         return Mention("org", text, name=" ".join(shown[k:]))
     head = org_reference_head(body)
     if head is not None and determiner not in {"a", "an", "one"}:
-        return Mention("orgref", text, name=None, role=head)
+        named = _named_before_head(body, shown, text)
+        return named or Mention("orgref", text, name=None, role=head)
     if is_source_description(body) and not (determiner == "the" and is_role_noun(body[-1])):
         definite = determiner in {"the", "this"}
         return Mention("unnamed", text, None, " ".join(shown), definite=definite)

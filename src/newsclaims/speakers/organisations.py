@@ -119,6 +119,12 @@ def names_same_org(short: str, full: str) -> bool:
     return all(word in it for word in small)
 
 
+def _modifiers(description: str) -> set[str]:
+    """`the Syrian military source` → {syrian, military}: what tells two sources apart."""
+    words = [bare(w) for w in description.split()[:-1]]
+    return {w for w in words if w not in _INNER and w not in {"a", "an", "the", "this", "that"}}
+
+
 class OrganisationBook:
     """The organisations and unnamed sources of one article, by fullest name and recency.
 
@@ -195,8 +201,11 @@ class OrganisationBook:
         """An unnamed source; `the source` after `a military source` is that one again."""
         head = bare(description.split()[-1]).rstrip("s")
         if definite:
+            modifiers = _modifiers(description)
             for known in reversed(self._sources):
-                if bare(known.name.split()[-1]).rstrip("s") == head:
+                if bare(known.name.split()[-1]).rstrip("s") != head:
+                    continue
+                if not modifiers or modifiers & _modifiers(known.name):
                     return known
         source = self._make(description, "unnamed", position)
         self._sources.append(source)
