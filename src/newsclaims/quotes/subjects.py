@@ -235,6 +235,7 @@ def _participle_subject(para: Para, ci: int, found: Subject) -> Subject:
 
 
 _RELAYING = frozenset({"quoting", "citing"})
+_QUOTED = frozenset({"quoted", "quoting", "cited", "citing"})
 
 
 def _relayed_speaker(para: Para, ci: int) -> Subject | None:
@@ -242,9 +243,9 @@ def _relayed_speaker(para: Para, ci: int) -> Subject | None:
     tokens = para.tokens
     if tokens[ci].text == "saying" and ci >= 2 and tokens[ci - 1].text == "as":
         np = read_backward(para, ci - 2, max(sentence_start(para, ci), ci - WINDOW))
-        if np is not None and is_speaker(np.mention) and np.start > 0:
-            if bare(tokens[np.start - 1].text) in {"quoted", "quoting", "cited", "citing"}:
-                return np.mention, np.start
+        relays = np is not None and np.start > 0 and bare(tokens[np.start - 1].text) in _QUOTED
+        if np is not None and relays and is_speaker(np.mention):
+            return np.mention, np.start
         return None
     sentence = tokens[ci].sentence
     for k in range(ci + 1, min(ci + 5, len(tokens) - 1)):
