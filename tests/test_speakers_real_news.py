@@ -321,3 +321,51 @@ def test_a_definite_source_with_its_own_modifiers_is_a_new_source() -> None:
         '"We were not there" the source said.',
     )
     assert [q.speaker for q in found] == ["hospital sources", "naval source", "naval source"]
+
+
+# --- forms of address, epithets, first names -------------------------------------------
+
+
+def test_after_mr_a_title_word_is_a_surname() -> None:
+    found = quotes_of(
+        "Walter Bishop hosts the late show.",
+        '"They pay us well," Mr. Bishop said.',
+        '"I never read the script," Mr. Bishop\'s producer said.',
+    )
+    assert found[0].speaker == "Walter Bishop"
+
+
+def test_a_title_of_the_other_gender_is_not_the_namesake() -> None:
+    found = quotes_of(
+        "Governor Varga spoke on Saturday.",
+        "Ilona Varga also spoke.",
+        '"It is about all of us," Mr. Varga said.',
+        headline="Why Daniel Varga Wants Another Term",
+    )
+    assert [q.speaker for q in found] == ["Daniel Varga"]
+
+
+def test_a_party_label_ends_no_name() -> None:
+    (quote,) = quotes_of('"Turnout decides it," said Nils Brun, a prominent Ohio Democrat.')
+    assert quote.speaker == "Nils Brun"
+
+
+def test_a_qualified_role_refers_back_to_the_main_person() -> None:
+    found = quotes_of(
+        "Harriet Vole toured three factories on Monday.",
+        '"We need new jobs," the Ohio businesswoman said.',
+        '"Welcome aboard," the announcer said.',
+    )
+    assert [(q.speaker, q.speaker_type) for q in found] == [
+        ("Harriet Vole", "person"),
+        ("announcer", "unnamed"),
+    ]
+
+
+def test_a_first_name_heading_its_sentence_is_the_next_she() -> None:
+    found = quotes_of(
+        "The reporter Stephanie Moss visited the town.",
+        "Melanie thought the whole thing was unfair. She was not ill.",
+        '"Here he comes," she said.',
+    )
+    assert [q.speaker for q in found] == ["Melanie"]

@@ -7,6 +7,7 @@ which is what pronouns and role nouns depend on.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
@@ -15,7 +16,7 @@ from newsclaims.quotes.paragraph import Para
 from newsclaims.speakers.lexicon import PRONOUN_GENDER
 from newsclaims.speakers.names import is_known_first_name
 from newsclaims.speakers.registry import Person, PersonRegistry, Position
-from newsclaims.speakers.words import bare, is_acronym, is_capitalised
+from newsclaims.speakers.words import bare, is_acronym
 
 
 def register_names(paras: Sequence[Para], registry: PersonRegistry) -> None:
@@ -61,6 +62,16 @@ def _after_preposition(para: Para, start: int) -> bool:
     return start > 0 and bare(para.tokens[start - 1].text) in _JOINERS
 
 
+def _first_name_subject(para: Para, start: int, end: int, name: str | None) -> bool:
+    """`Melanie thought it outrageous.`: a lone first name heading its sentence before
+    a verb is a person the article calls by first name, the likely `she` of what follows."""
+    if name is None or end - start != 1 or not _opens_sentence(para, start):
+        return False
+    if not is_known_first_name(name) or name.lower() in para.common:
+        return False
+    return end < len(para.tokens) and para.tokens[end].word and para.tokens[end].text.islower()
+
+
 def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
     """Second pass, in reading order: names seen, cue subjects resolved, speakers noted."""
     events: list[tuple[int, int, int]] = []
@@ -74,6 +85,8 @@ def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
         if kind == 0:
             start, end, mention = para.names[item]
             person = registry.resolve(mention, pos).person
+            if person is None and _first_name_subject(para, start, end, mention.name):
+                person = registry.register_single(mention, pos)
             if person is not None:
                 registry.see(person, pos, salient=_opens_sentence(para, start))
                 if person.kind != "person":
@@ -99,33 +112,29 @@ def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
             registry.see(cue.resolution.person, pos, salient=True)
 
 
-def _initial(word: str) -> bool:
-    return len(word) == 2 and word[0].isupper() and word[1] == "."
+_FULL_NAME_RE = re.compile(r"\b(?=([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][\w'’-]*\w))")
+"""A capitalised word, an optional initial, a capitalised word; a look-ahead, so that
+`Cheer Samuel Okonkwo` yields both pairs."""
 
 
 def full_name_pairs(paras: Sequence[Para]) -> dict[str, set[str]]:
     """Surname → the first names written right before it anywhere in the article.
 
-    `Donald Trump’s gains`, a title-case headline, `a speech of Hillary Clinton`: places
-    where no mention is registered, but which still spell a surname-only speaker out.
+    `Donald Trump’s gains`, a title-case headline, a name inside a quote: places where no
+    mention is registered, but which still spell a surname-only speaker out.
     """
     pairs: dict[str, set[str]] = {}
     for para in paras:
-        tokens = para.tokens
-        cues = set(para.cue_positions)
-        for k in range(len(tokens) - 1):
-            first = tokens[k]
-            if not first.word or not is_known_first_name(first.text) or "." in first.text:
+        cue_starts = {para.tokens[i].start for i in para.cue_positions}
+        for match in _FULL_NAME_RE.finditer(para.text):
+            first, last = match.group(1), match.group(2)
+            if match.start() in cue_starts or not is_known_first_name(first):
                 continue
-            if k in cues:
+            if first.lower() in para.common:  # `The`, `Will`: words the article also writes
                 continue
-            j = k + 1
-            if j + 1 < len(tokens) and tokens[j].word and _initial(tokens[j].text):
-                j += 1
-            last = tokens[j]
-            if not last.word or not is_capitalised(last.text) or is_acronym(last.text):
+            if is_acronym(last):
                 continue
-            surname = bare(last.text)
-            if surname and surname != bare(first.text):
-                pairs.setdefault(surname, set()).add(first.text)
+            surname = bare(last)
+            if surname and surname != bare(first):
+                pairs.setdefault(surname, set()).add(first)
     return pairs

@@ -35,6 +35,7 @@ from newsclaims.speakers.names import (
     is_known_first_name,
     is_name_suffix,
     is_name_title,
+    is_party_label,
     strip_name_labels,
 )
 from newsclaims.speakers.organisations import (
@@ -135,6 +136,8 @@ _DEGREES = frozenset({"kc", "qc", "esq", "phd"})
 def _is_person_name(words: Sequence[str]) -> bool:
     """No organisation or place word, or a known first name before one (`Anthony Lake`)."""
     words = [w for w in words if not is_name_suffix(w)]
+    if is_party_label(words[-1]):
+        return False
     if not any(is_org_word(w) for w in words):
         return True
     return len(words) >= 2 and is_known_first_name(words[0]) and not is_org_name(words)
@@ -157,6 +160,22 @@ def _name_then_role(body: Sequence[str], shown: Sequence[str], text: str) -> Men
     if person is None or person.kind != "name":
         return None
     return Mention("name", text, person.name, " ".join(shown[k:]), person.title, person.gender)
+
+
+_ADDRESS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
+
+
+def _addressed_name(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
+    """`Mr. King`, `Dr. Bishop`: after a form of address, even a title word is a name."""
+    if len(body) < 2 or bare(body[0]) not in _ADDRESS or not body[0][:1].isupper():
+        return None
+    rest = body[1:]
+    if not all(is_capitalised(w) for w in rest) or any(is_org_word(w) for w in rest):
+        return None
+    if any(is_possessive(w) for w in rest):
+        return None
+    gender = HONORIFIC_GENDER.get(bare(body[0]))
+    return Mention("name", text, " ".join(shown[1:]), None, shown[0], gender)
 
 
 def _named_before_head(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
@@ -230,6 +249,9 @@ def _parse_mention(phrase: tuple[str, ...], lowered_first: bool) -> Mention | No
         shown = shown[1:]
     if not body:
         return Mention("other", text)
+    addressed = _addressed_name(body, shown, text)
+    if addressed is not None:
+        return addressed
     demonym = determiner == "the" and len(body) == 1 and _origin(body) is not None
     special = None if demonym else _organisation_or_source(body, shown, determiner, text)
     if special is not None:

@@ -155,8 +155,9 @@ class PersonRegistry:
 
     def _titled_surname(self, name: str) -> Person | None:
         """A person so far known only by surname (`Mr. Obama`) whom a full name completes."""
+        gender = first_name_gender(name.split()[0])
         for person in self._by_surname.get(_surname_keys(name)[0], [])[-self._RECENT :]:
-            if len(person.name.split()) == 1:
+            if len(person.name.split()) == 1 and person.gender in (gender, None):
                 return person
         return None
 
@@ -251,6 +252,10 @@ class PersonRegistry:
         if mention.kind == "name" and mention.name:
             gender = mention.gender if mention.title else None
             person = self._lookup_name(mention.name, known_only=True, gender=gender)
+            if person is not None and person.gender not in (gender, None) and gender:
+                # `Mr. Obama` when only `Michelle Obama` is known: somebody else.
+                person = self._add(mention.name, position)
+                person.gender = gender
             return Resolution(person, mention, False)
         if mention.kind == "pronoun":
             return Resolution(self._pronoun(mention.gender), mention, True, "pronoun")
@@ -258,6 +263,8 @@ class PersonRegistry:
             person = self._by_role(mention.role, position)
             if person is None and mention.origin:
                 person = self._by_origin(mention.origin, position)
+            if person is None and _epithet(mention.role):
+                person = self._unroled_salient(mention.gender)
             if person is None:
                 person = self.orgs.source(_description(mention), True, position)
                 return Resolution(person, mention, True, "description")
@@ -291,6 +298,14 @@ class PersonRegistry:
                     return person
         return None
 
+    def _unroled_salient(self, gender: Gender | None) -> Person | None:
+        """`the New York businessman said`, `the Vermont senator`: an epithet for the main
+        person of the moment, as `he` would be, when no stated role matches."""
+        for person in reversed(self._salient[-2:]):
+            if (gender is None or person.gender in (gender, None)) and " " in person.name:
+                return person
+        return None
+
     def _candidates(self, position: Position) -> list[Person]:
         introduced = [p for p in self.people[-4 * self._RECENT :] if p.first_seen <= position]
         return [*reversed(self._recent), *reversed(introduced)]
@@ -309,6 +324,12 @@ class PersonRegistry:
             if any(have[:5] == stem for have in person.origins):
                 return person
         return None
+
+
+def _epithet(role: str) -> bool:
+    """`New York businessman`, `Republican nominee`, `Obama's strategist`: a role qualified
+    by a name refers back to someone; `the announcer`, `a band leader` may be new people."""
+    return any(word[:1].isupper() for word in role.split())
 
 
 def _surname_words(name: str) -> list[str]:
