@@ -369,3 +369,22 @@ def test_a_first_name_heading_its_sentence_is_the_next_she() -> None:
         '"Here he comes," she said.',
     )
     assert [q.speaker for q in found] == ["Melanie"]
+
+
+def test_a_bare_surname_means_the_namesake_who_speaks() -> None:
+    found = quotes_of(
+        "Sen. Ada Brisk spoke to reporters.",
+        '"We will win," Brisk said.',
+        "Opponents attacked her brother, Karl Brisk, a banker.",
+        '"Leave my family alone," Brisk said on Monday.',
+    )
+    assert [q.speaker for q in found] == ["Ada Brisk"] * 2
+
+
+def test_the_agent_of_a_with_clause_is_the_next_she() -> None:
+    found = quotes_of(
+        "The plan fails, according to a study by Nora Pell, a former aide.",
+        "The plan became an issue, with Mia Dorn lambasting it at every stop.",
+        '"It would not work," she said.',
+    )
+    assert [q.speaker for q in found] == ["Mia Dorn"]

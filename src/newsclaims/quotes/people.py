@@ -54,6 +54,24 @@ def _opens_sentence(para: Para, start: int) -> bool:
     return para.sentence_heads[para.tokens[start].sentence] == start
 
 
+def _is_subject(para: Para, start: int, end: int) -> bool:
+    """Heading the sentence, or `with Hillary Clinton lambasting the plan`: the agent of
+    an absolute clause is as likely a `she` as a sentence's subject."""
+    if _opens_sentence(para, start):
+        return True
+    tokens = para.tokens
+    if start == 0 or bare(tokens[start - 1].text) != "with":
+        return False
+    sentence = tokens[start].sentence
+    for k in range(end, min(end + 12, len(tokens))):
+        token = tokens[k]
+        if token.sentence != sentence or token.quote >= 0:
+            return False
+        if token.word and token.text.islower() and token.text.endswith("ing"):
+            return True
+    return False
+
+
 _JOINERS = frozenset({"&", "and", "at", "of", "for", "from", "with", "in", "to", "by", "on"})
 
 
@@ -88,7 +106,7 @@ def resolve_mentions(para: Para, registry: PersonRegistry) -> None:
             if person is None and _first_name_subject(para, start, end, mention.name):
                 person = registry.register_single(mention, pos)
             if person is not None:
-                registry.see(person, pos, salient=_opens_sentence(para, start))
+                registry.see(person, pos, salient=_is_subject(para, start, end))
                 if person.kind != "person":
                     continue
                 nxt = para.names[item + 1][0] if item + 1 < len(para.names) else len(para.tokens)

@@ -72,6 +72,8 @@ class Person:
     last_seen: Position = BEFORE_START
     kind: SpeakerKind = "person"
     aliases: list[str] = field(default_factory=list)
+    salience: int = 0
+    """How often the person was a subject or a speaker: who a bare surname means."""
 
     @property
     def first_name(self) -> str:
@@ -199,6 +201,10 @@ class PersonRegistry:
             candidates = fitting or candidates
         if not candidates:
             return None
+        if len(parts) == 1 and len(candidates) > 1:
+            # `Cruz` after `Ted Cruz` spoke five times and `Rafael Cruz` once was named.
+            most = max(p.salience for p in candidates)
+            candidates = [p for p in candidates if p.salience == most]
         # The one seen last; of those, the one introduced first.
         last = max(p.last_seen for p in candidates)
         return min((p for p in candidates if p.last_seen == last), key=lambda p: p.first_seen)
@@ -234,6 +240,7 @@ class PersonRegistry:
         means far more often than someone named as an object or after `with`.
         """
         person.last_seen = max(person.last_seen, position)
+        person.salience += salient
         if person.kind != "person":
             self.orgs.see(person, salient)
             return
