@@ -388,3 +388,35 @@ def test_the_agent_of_a_with_clause_is_the_next_she() -> None:
         '"It would not work," she said.',
     )
     assert [q.speaker for q in found] == ["Mia Dorn"]
+
+
+# --- more cues and subjects ------------------------------------------------------------
+
+
+def test_singing_chanting_and_yelling_are_cues() -> None:
+    found = quotes_of(
+        "Marla Quinn closed the show.",
+        "“Keep your hands in sight,” Quinn sings to the crowd.",
+        "“Who shot him?” she yells while running down the street.",
+    )
+    assert [q.speaker for q in found] == ["Marla Quinn"] * 2
+
+
+def test_as_x_put_it_credits_the_name_not_its_role() -> None:
+    (quote,) = quotes_of(
+        'As Hal Brenner, a tax lawyer, recently put it, "Did the firm evade or avoid?"'
+    )
+    assert quote.speaker == "Hal Brenner"
+
+
+def test_bare_plural_people_are_unnamed_sources() -> None:
+    (quote,) = quotes_of('Outside the hall, protesters chanted "Open the bridge" for hours.')
+    assert (quote.speaker, quote.speaker_type) == ("protesters", "unnamed")
+
+
+def test_a_double_surname_finds_the_full_name() -> None:
+    found = quotes_of(
+        "The minister, Rodrigo Salas Ibarra, spoke first.",
+        '"We must not overreact," Mr. Salas Ibarra said.',
+    )
+    assert [q.speaker for q in found] == ["Rodrigo Salas Ibarra"]

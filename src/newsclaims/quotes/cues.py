@@ -66,9 +66,11 @@ def is_cue(para: Para, i: int) -> str | None:
     if not token.word:
         return None
     low = token.text.casefold()
-    if low == "according":
+    if low in ("according", "put"):
+        # `according to X`; `as X put it, "…"`
         nxt = para.tokens[i + 1] if i + 1 < len(para.tokens) else None
-        return "according" if nxt is not None and nxt.text.casefold() == "to" else None
+        follows = "to" if low == "according" else "it"
+        return low if nxt is not None and nxt.text.casefold() == follows else None
     if not para.headline and token.text != low and not _opens_inversion(para, i):
         return None
     return CUES.get(low)

@@ -65,6 +65,11 @@ def _segment_subject(para: Para, floor: int, cue: int) -> Subject:
             if np is None:
                 return Mention("other", ""), first
             np = with_apposed_name(para, np)
+            if np.mention.kind in ("role", "unnamed") and tokens[first - 1].text == ",":
+                # `As Steven Hale, a tax lawyer, put it`: the name the role is set after.
+                named = _name_before(para, first - 2, floor)
+                if named is not None:
+                    return named.mention, named.start
             return np.mention, np.start
         k = seg_end + 1
     return None, -1

@@ -299,6 +299,8 @@ def _parse_mention(phrase: tuple[str, ...], lowered_first: bool) -> Mention | No
         return Mention("role", text, None, None, None, None, True, origin)
     if determiner in _INDEFINITE and _common_noun_phrase(body):
         return Mention("unnamed", text, None, " ".join(shown), None, None, False, origin)
+    if determiner is None and _bare_plural_of_people(words):
+        return Mention("unnamed", text, None, " ".join(shown), None, None, False, origin)
     return Mention("other", text)
 
 
@@ -311,6 +313,16 @@ _NOT_AGENTS = frozenset(
 _PEOPLE = frozenset(
     {"friend", "man", "woman", "person", "witness", "neighbour", "neighbor", "relative"}
 )
+
+
+def _bare_plural_of_people(words: Sequence[str]) -> bool:
+    """`Protesters chanted`, `angry residents said`: people, unnamed, in the plural."""
+    head = bare(words[-1])
+    if len(words) > 3 or not head.endswith("s") or not all(w.isalpha() for w in words):
+        return False
+    if any(w[:1].isupper() for w in words[1:]):
+        return False
+    return _common_noun_phrase([w.lower() for w in words[:-1]] + [words[-1].lower()[:-1]])
 
 
 def _common_noun_phrase(body: Sequence[str]) -> bool:

@@ -192,7 +192,11 @@ class PersonRegistry:
             first = bare(parts[0])
             tail = [bare(w) for w in parts]
             candidates = [
-                p for p in candidates if p.first_name == first or _surname_words(p.name) == tail
+                p
+                for p in candidates
+                if p.first_name == first
+                or _surname_words(p.name) == tail
+                or [bare(w) for w in p.name.split()][-len(tail) :] == tail
             ]
         elif not candidates and known_only:
             candidates = self._by_first.get(bare(parts[0]), [])[-self._RECENT :]
