@@ -420,3 +420,44 @@ def test_a_double_surname_finds_the_full_name() -> None:
         '"We must not overreact," Mr. Salas Ibarra said.',
     )
     assert [q.speaker for q in found] == ["Rodrigo Salas Ibarra"]
+
+
+def test_a_participle_credits_the_clause_subject_not_the_object() -> None:
+    found = quotes_of(
+        "The Harbour Board met on Monday.",
+        'The Harbour Board blamed the port authority saying the delay was "unacceptable".',
+    )
+    assert [q.speaker for q in found] == ["Harbour Board"]
+
+
+def test_a_named_organisation_before_its_kind_noun() -> None:
+    found = quotes_of(
+        "Dozens died the Baltic Observatory for Coastal Rights monitoring group said.",
+        'The observatory said the jet released "a yellow cloud".',
+    )
+    assert [q.speaker for q in found] == ["Baltic Observatory for Coastal Rights"]
+
+
+def test_they_after_an_organisation_spoke_is_that_organisation() -> None:
+    found = quotes_of(
+        "The KRU reported no deaths on Monday.",
+        'They added that their fighters "captured gas masks" in the raid.',
+    )
+    assert [_who(q) for q in found] == [("KRU", "organisation")]
+
+
+def test_the_group_is_not_a_country_and_an_acronym_spelled_out_in_a_quote() -> None:
+    found = quotes_of(
+        "Valdoria blamed the rebels for the attack.",
+        '"The Council for Safe Waters (CSW) is deeply concerned by the spill" the group said.',
+        'CSW said it was "gathering evidence".',
+    )
+    assert [q.speaker for q in found] == ["Council for Safe Waters"] * 2
+
+
+def test_a_colon_ends_a_sentence_whose_named_subject_speaks() -> None:
+    found = quotes_of(
+        "With turnout low, Senator Ada Brisk is taking a new message on the road: "
+        '"This election is about you."'
+    )
+    assert [q.speaker for q in found] == ["Ada Brisk"]

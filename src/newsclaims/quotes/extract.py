@@ -21,7 +21,12 @@ from newsclaims.quotes.kinds import quote_kind
 from newsclaims.quotes.marks import paragraph_spans
 from newsclaims.quotes.names import find_names
 from newsclaims.quotes.paragraph import Para, build_para, ends_its_sentence, sentence_initial
-from newsclaims.quotes.people import full_name_pairs, register_names, resolve_mentions
+from newsclaims.quotes.people import (
+    acronym_long_forms,
+    full_name_pairs,
+    register_names,
+    resolve_mentions,
+)
 from newsclaims.quotes.subjects import find_cues
 from newsclaims.records import Quote, QuoteKind
 from newsclaims.speakers.registry import AFTER_END, PersonRegistry, Position
@@ -144,6 +149,7 @@ def extract_quotes(paragraphs: Sequence[str], headline: str | None = None) -> li
     for para in paras:
         resolve_mentions(para, registry)
     registry.complete_surnames(full_name_pairs([*paras, *titles]))
+    registry.orgs.spell_out(acronym_long_forms(paras))
     body = _attribute_body(paras, registry)
     head = _headline_quotes(headline, registry) if headline else []
     return head + body

@@ -156,3 +156,22 @@ def full_name_pairs(paras: Sequence[Para]) -> dict[str, set[str]]:
             if surname and surname != bare(first):
                 pairs.setdefault(surname, set()).add(first)
     return pairs
+
+
+_LONG_FORM_RE = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|the|and|on|in)\s+)*)+[A-Z][\w'’-]*)\s*\(([A-Z]{2,})\)"
+)
+"""`Organization for the Prohibition of Chemical Weapons (OPCW)`, quotes included."""
+
+
+def acronym_long_forms(paras: Sequence[Para]) -> dict[str, str]:
+    """Acronym → the capitalised name written before it in brackets, anywhere."""
+    forms: dict[str, str] = {}
+    for para in paras:
+        for match in _LONG_FORM_RE.finditer(para.text):
+            words = match.group(1).split()
+            while words and words[0].casefold() in {"the", "a", "an"}:
+                words = words[1:]
+            if words:
+                forms.setdefault(match.group(2), " ".join(words))
+    return forms

@@ -113,8 +113,8 @@ def _plain_subject(para: Para, j: int, floor: int, depth: int = 0) -> tuple[Ment
 
     `a narrator in the ad asks`: the head before a postmodifier is the subject."""
     tokens = para.tokens
-    if bare(tokens[j].text) == "it":
-        return Mention("orgref", tokens[j].text, role="it"), j
+    if bare(tokens[j].text) in ("it", "they"):
+        return Mention("orgref", tokens[j].text, role=bare(tokens[j].text)), j
     if bare(tokens[j].text) in FUNCTION_WORDS:
         return Mention("other", ""), j
     k = j
@@ -227,14 +227,15 @@ def _name_before(para: Para, j: int, floor: int) -> NounPhrase | None:
 def _participle_subject(para: Para, ci: int, found: Subject) -> Subject:
     """`The ministry condemned the attack saying …`, `…, adding`: the clause's subject."""
     text = para.tokens[ci].text
-    found_it = found[0] is not None and found[0].role == "it"
-    if not text.endswith("ing") or (found[0] is not None and is_speaker(found[0]) and not found_it):
+    if not text.endswith("ing"):
         return found
     head = para.sentence_heads[para.tokens[ci].sentence]
     if head < 0 or head >= ci or not para.tokens[head].word:
         return found
+    if found[1] == head or (found[0] is not None and found[0].kind in ("name", "pronoun")):
+        return found
     np = read_forward(para, head)
-    if np is None or not is_speaker(np.mention) or np.mention.role == "it":
+    if np is None or not is_speaker(np.mention) or np.mention.role in ("it", "they"):
         return found
     return with_apposed_name(para, np).mention, np.start
 

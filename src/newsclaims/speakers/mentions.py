@@ -39,6 +39,7 @@ from newsclaims.speakers.names import (
     strip_name_labels,
 )
 from newsclaims.speakers.organisations import (
+    is_org_head,
     is_org_name,
     is_source_description,
     org_reference_head,
@@ -179,14 +180,23 @@ def _addressed_name(body: Sequence[str], shown: Sequence[str], text: str) -> Men
 
 
 def _named_before_head(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
-    """`the state-run TNA news agency`: the acronym before the kind is the name (a
-    longer capitalised run, `the United Nations children's agency`, is a description)."""
+    """`the state-run TNA news agency`, `the Syrian Observatory for Human Rights monitoring
+    group`: the name before the kind; a run without an organisation head word (`the United
+    Nations children's agency`) is a description."""
     end = len(body)
     while end > 0 and body[end - 1].islower():
         end -= 1
-    if end == 0 or not is_acronym(body[end - 1]) or not is_org_name(body[end - 1 : end]):
+    if end == 0:
         return None
-    return Mention("org", text, name=shown[end - 1])
+    if is_acronym(body[end - 1]) and is_org_name(body[end - 1 : end]):
+        return Mention("org", text, name=shown[end - 1])
+    start = end
+    while start > 0 and (is_capitalised(body[start - 1]) or bare(body[start - 1]) in CONNECTORS):
+        start -= 1
+    run = body[start:end]
+    if run and any(is_org_head(w) for w in run) and is_org_name(run):
+        return Mention("org", text, name=" ".join(strip_descriptors(shown[start:end])))
+    return None
 
 
 def _organisation_or_source(
