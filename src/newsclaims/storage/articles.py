@@ -161,12 +161,16 @@ def _save_quotes(
     quotes: list[items.Quote],
 ) -> list[models.Quote]:
     rows = []
+    # One article quotes the same few people again and again: each distinct speaker,
+    # type and role costs its statements once, not once per quote.
+    speakers: dict[tuple[str, str | None, str | None], int] = {}
     for quote in quotes:
-        speaker_id = (
-            _speaker_id(session, quote.speaker, quote.speaker_type, quote.role)
-            if quote.speaker
-            else None
-        )
+        speaker_id = None
+        if quote.speaker:
+            key = (quote.speaker, quote.speaker_type, quote.role)
+            if key not in speakers:
+                speakers[key] = _speaker_id(session, *key)
+            speaker_id = speakers[key]
         fields = {
             "article_id": article_id,
             "paragraph_id": paragraph_ids.get(quote.paragraph),
