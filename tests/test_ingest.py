@@ -89,12 +89,37 @@ def fixture_members(gz: bool) -> list[tuple[str, bytes]]:
         url = entry["url"]
         file = fixture_file(url)
         content_type = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
-        add("request", lambda w, u=url: w.create_warc_record(u, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
-        add(entry["kind"], lambda w, u=url, f=file, c=content_type: _record(w, u, f.read_bytes(), c))
-        add("metadata", lambda w, u=url: w.create_warc_record(u, "metadata", payload=io.BytesIO(b"via: test\n"), warc_content_type="application/warc-fields"))
+        add(
+            "request",
+            lambda w, u=url: w.create_warc_record(
+                u, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+            ),
+        )
+        add(
+            entry["kind"], lambda w, u=url, f=file, c=content_type: _record(w, u, f.read_bytes(), c)
+        )
+        add(
+            "metadata",
+            lambda w, u=url: w.create_warc_record(
+                u,
+                "metadata",
+                payload=io.BytesIO(b"via: test\n"),
+                warc_content_type="application/warc-fields",
+            ),
+        )
     first = next(e for e in EXPECTED if e["kind"] == "seed_article")
-    add("revisit", lambda w: w.create_revisit_record(first["url"], "sha1:AAAA", "http://x.test/", "2014-12-03T10:00:00Z"))
-    add("404", lambda w: _record(w, "http://www.voanews.test/gone.html", b"<html>gone</html>", "text/html", 404))
+    add(
+        "revisit",
+        lambda w: w.create_revisit_record(
+            first["url"], "sha1:AAAA", "http://x.test/", "2014-12-03T10:00:00Z"
+        ),
+    )
+    add(
+        "404",
+        lambda w: _record(
+            w, "http://www.voanews.test/gone.html", b"<html>gone</html>", "text/html", 404
+        ),
+    )
     return members  # fmt: skip
 
 
@@ -203,16 +228,24 @@ def test_unknown_hosts_are_stored_under_their_registered_domain(db_url, tmp_path
         writer = WARCWriter(fh, gzip=True)
         body = fixture_file(seed["url"]).read_bytes()
         body = body.replace(b"www.ibtimes.test", b"news.example.co.uk")
-        writer.write_record(_record(writer, "http://news.example.co.uk/world/story.html", body, "text/html"))
+        writer.write_record(
+            _record(writer, "http://news.example.co.uk/world/story.html", body, "text/html")
+        )
     result = ingest(str(path), "--db", db_url)
     assert result.returncode == 0, result.stderr[-3000:]
     from newsclaims.storage import database as db
 
     engine = db.make_engine(db_url)
     with engine.connect() as connection:
-        names = connection.execute(
-            select(models.Source.name).join(models.Article, models.Article.source_id == models.Source.id)
-        ).scalars().all()
+        names = (
+            connection.execute(
+                select(models.Source.name).join(
+                    models.Article, models.Article.source_id == models.Source.id
+                )
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert names == ["example.co.uk"]
 
@@ -224,4 +257,59 @@ def test_usage_errors_and_an_unreachable_database(tmp_path):
     write_clean_warc(path)
     down = run_cli("ingest", str(path), "--db", "postgresql+psycopg://postgres@127.0.0.1:1/none")
     assert down.returncode == 3, down.stderr
-    assert "Traceback" not in down.stderr and len(down.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in down.stderr
+    assert down.stderr.startswith("newsclaims: error: cannot reach the database")
+
+
+# -- crawl --warc-out, replayed ---------------------------------------------------------------
+
+
+def article_rows(url: str) -> list[tuple]:
+    from newsclaims.storage import database as db
+
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            articles = connection.execute(
+                select(
+                    models.Article.id,
+                    models.Article.canonical_url,
+                    models.Source.name,
+                    models.Article.title,
+                    models.Article.byline,
+                    models.Article.text,
+                    models.Article.published_at,
+                ).join(models.Source, models.Source.id == models.Article.source_id)
+            ).all()
+            rows = []
+            for article_id, *fields in articles:
+                quotes = connection.execute(
+                    select(models.Quote.text, models.Speaker.name)
+                    .outerjoin(models.Speaker, models.Speaker.id == models.Quote.speaker_id)
+                    .where(models.Quote.article_id == article_id)
+                    .order_by(models.Quote.paragraph_position, models.Quote.start)
+                ).all()
+                rows.append((*fields, tuple(map(tuple, quotes))))
+            return sorted(rows, key=lambda row: url_key(row[0]))
+    finally:
+        engine.dispose()
+
+
+def test_a_crawl_written_as_warc_replays_into_the_same_articles(
+    fixture_site, both_databases, tmp_path
+):
+    from .conftest import crawl_fixture_site
+
+    warcs = tmp_path / "warcs"
+    crawled = crawl_fixture_site(
+        fixture_site, both_databases["sqlite"], tmp_path / "spool", "--warc-out", str(warcs)
+    )
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    files = sorted(warcs.iterdir())
+    assert files and all(f.name.endswith(".warc.gz") for f in files)
+
+    replayed = ingest(str(warcs), "--db", both_databases["postgres"])
+    assert replayed.returncode == 0, replayed.stderr[-3000:]
+    assert "damaged records       0" in replayed.stdout
+    assert article_rows(both_databases["postgres"]) == article_rows(both_databases["sqlite"])
+    assert stored_keys(both_databases["postgres"]) == wanted_keys()

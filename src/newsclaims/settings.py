@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
+    "newsclaims.crawl.warcout.WarcOut": 510,
 }
 
 # newsclaims' own settings (override with -s NAME=value, the CLI flags, or, for the two
@@ -64,3 +65,5 @@ NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the C
 NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it
 NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # items the database could not take wait here
+NEWSCLAIMS_WARC_OUT = ""  # a folder: write every response as WARC.gz there (crawl --warc-out)
+NEWSCLAIMS_WARC_MAX_BYTES = 1024**3  # a new WARC file once the current one passes this size

@@ -24,7 +24,7 @@ _WARC_MAGIC = b"WARC/1."
 _SCAN_CHUNK = 1 << 20
 
 
-class _QuietIterator(ArchiveIterator):  # type: ignore[misc]
+class _QuietIterator(ArchiveIterator):
     """warcio prints a multi-line warning of its own for a bad record; we report it once."""
 
     INC_RECORD = ""
@@ -163,7 +163,7 @@ def _next_boundary(fh: BinaryIO, start: int, magic: bytes) -> int | None:
         data = carry + chunk
         at = data.find(magic)
         while at != -1:
-            if magic == _GZIP_MAGIC or at == 0 and base == 0 or data[at - 1 : at] == b"\n":
+            if magic == _GZIP_MAGIC or (at == 0 and base == 0) or data[at - 1 : at] == b"\n":
                 return base + at
             at = data.find(magic, at + 1)
         keep = len(magic)

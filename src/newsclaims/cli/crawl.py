@@ -50,6 +50,11 @@ def register(commands: Any) -> None:
     crawl.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
+    crawl.add_argument(
+        "--warc-out",
+        metavar="DIR",
+        help="also write every response as WARC.gz files here (replay with newsclaims ingest)",
+    )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
     crawl.set_defaults(handler=cmd_crawl)
 
@@ -102,6 +107,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = dict(parse_setting(s) for s in args.set)
     if args.depth is not None:
         overrides["DEPTH_LIMIT"] = args.depth
+    if args.warc_out:
+        overrides["NEWSCLAIMS_WARC_OUT"] = args.warc_out
     summary = run_crawl(path, url, proxy=args.proxy, log_level=args.log_level, overrides=overrides)
     print(format_summary(summary))
     if summary.pending_in_spool:

@@ -213,7 +213,9 @@ class Ingest:
         self.summary.stats[runstats.ERRORS] += 1
         if len(self.summary.damaged) < 1000:
             self.summary.damaged.append(event)
-        self.warn(f"{event.origin}: damaged record skipped at offset {event.offset}: {event.reason}")
+        self.warn(
+            f"{event.origin}: damaged record skipped at offset {event.offset}: {event.reason}"
+        )
         self._record_error(event.origin, f"damaged record: {event.reason}", None)
 
     def _record_error(self, url: str, reason: str, result: PageResult | None) -> None:
