@@ -14,7 +14,13 @@ import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +117,10 @@ class Ingest:
         self.summary = IngestSummary()
         self._batch: list[Article] = []
         self._batch_started = time.monotonic()
+        # Writes run on one thread of their own, so the pool is fed while a batch commits;
+        # at most one batch waits behind the one being written (memory stays bounded).
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
+        self._writes: list[Future[None]] = []
 
     # -- the run ------------------------------------------------------------------------
     def run(self, paths: Iterable[Path]) -> IngestSummary:
@@ -151,9 +161,11 @@ class Ingest:
                     last_report = now
             self._collect(wait(in_flight).done)
             self._flush()
+            self._wait_for_writes(0)
             status = "finished"
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            self._writer.shutdown(wait=True, cancel_futures=True)
             self.summary.seconds = time.monotonic() - started
             self._finish(status)
         return self.summary
@@ -220,14 +232,28 @@ class Ingest:
 
     def _record_error(self, url: str, reason: str, result: PageResult | None) -> None:
         failure = FetchFailure(url=url, reason=reason, source=result.source if result else None)
-        with db.failures_as_unavailable():
-            runs.record_error(self.store.sessions, failure, self.run_id)
+
+        def record() -> None:
+            with db.failures_as_unavailable():
+                runs.record_error(self.store.sessions, failure, self.run_id)
+
+        self._writes.append(self._writer.submit(record))  # in order with the article writes
 
     def _flush(self) -> None:
         self._batch_started = time.monotonic()
         if not self._batch:
             return
         batch, self._batch = self._batch, []
+        self._wait_for_writes(1)
+        self._writes.append(self._writer.submit(self._write, batch))
+
+    def _wait_for_writes(self, pending: int) -> None:
+        """Wait until at most ``pending`` batches are still being written; a failed write
+        (the database went away) raises here, in the reading loop."""
+        while len(self._writes) > pending:
+            self._writes.pop(0).result()
+
+    def _write(self, batch: list[Article]) -> None:
         with db.failures_as_unavailable():
             outcomes = write_articles(self.store, batch, self.run_id)
         for article, outcome in zip(batch, outcomes, strict=True):
