@@ -380,7 +380,7 @@ def _index(host: str, display: str, stories: list[Story]) -> str:
     links = "".join(
         f'<li><a href="http://{host}{s.path}">{escape(s.title)}</a></li>' for s in stories
     )
-    return f"<!DOCTYPE html><html><head><title>{escape(display)}</title></head><body><h1>{escape(display)}</h1><ul>{links}</ul></body></html>"
+    return f'<!DOCTYPE html><html><head><title>{escape(display)}</title><meta property="og:type" content="website"></head><body><h1>{escape(display)}</h1><ul>{links}</ul></body></html>'
 
 
 def _rss(host: str, display: str, stories: list[Story]) -> str:
@@ -418,7 +418,7 @@ def generate(root: Path, pages: int, seed: int = 12) -> list[tuple[str, Path]]:
     articles: list[tuple[str, Path]] = []
     for number in range(pages):
         outlet = number % len(outlets)
-        name, display, host = outlets[outlet]
+        _name, display, host = outlets[outlet]
         if number > 20 and rng.random() < 0.05:  # a wire copy: another outlet's story again
             original = rng.choice(stories[(outlet + 1) % len(outlets)])
             story = Story(outlet, number, original.on_topic, original.path.replace(".html", f"-copy-{number}.html"),
