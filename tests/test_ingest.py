@@ -186,9 +186,11 @@ def ingest(*args: str) -> object:
 def test_ingest_stores_the_articles_a_crawl_stores_and_survives_damage(db_url, tmp_path):
     path = tmp_path / "fixture.warc.gz"
     offsets = write_damaged_warc(path, gz=True)
-    first = ingest(str(path), "--db", db_url)
+    first = ingest(str(path), "--db", db_url, "--progress-interval", "1e-9")
     assert first.returncode == 0, first.stderr[-3000:]
     assert stored_keys(db_url) == wanted_keys()
+    progress = [line for line in first.stderr.splitlines() if line.startswith("… records ")]
+    assert progress and "stored" in progress[-1] and progress[-1].endswith("records/s")
     assert f"damaged record skipped at offset {offsets['garbage']}" in first.stderr
     assert f"damaged record skipped at offset {offsets['404']}" in first.stderr
     assert "Traceback" not in first.stderr
