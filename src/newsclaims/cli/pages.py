@@ -242,13 +242,14 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 class QuoteTable:
     """Aligned columns that can be printed row by row: fixed widths (the file column as wide
-    as the longest name given), long cells cut with an ellipsis, blanks for nothing."""
+    as the longest name given, known before the first file is read), long cells cut with an
+    ellipsis, blanks for nothing."""
 
     QUOTE_WIDTH = 80
 
     def __init__(self, files: list[str]) -> None:
         self.columns = (
-            ("file", min(40, max([4, *map(len, files)]))),
+            ("file", max([4, *map(len, files)])),
             ("kind", 8),
             ("speaker", 24),
             ("cue", 12),
@@ -256,10 +257,8 @@ class QuoteTable:
         )
 
     @staticmethod
-    def _fit(text: str, width: int, *, left: bool = False) -> str:
-        if len(text) <= width:
-            return text
-        return "…" + text[-(width - 1) :] if left else text[: width - 1] + "…"
+    def _fit(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
 
     def header(self) -> str:
         cells = [name.ljust(width) for name, width in self.columns]
@@ -277,7 +276,7 @@ class QuoteTable:
         for name, width in self.columns:
             value = values[name]
             text = "" if value is None else str(value)
-            fitted = self._fit(text, width, left=name == "file")
+            fitted = self._fit(text, width)
             cells.append(fitted.rjust(width) if name == "para" else fitted.ljust(width))
         quote = " ".join(str(row["quote"]).split())
         return "  ".join([*cells, self._fit(quote, self.QUOTE_WIDTH)]).rstrip()
