@@ -28,6 +28,11 @@ from newsclaims.storage.writer import write_article
 from .conftest import FIXTURE_SOURCES, POSTGRES_URL, ROOT, CrawlResult, news_article, run_cli
 
 CLI = [sys.executable, "-m", "newsclaims.cli.main"]
+SEED_PAGE = (
+    ROOT
+    / "fixtures/site/www.ibtimes.test/world/2014/12/03"
+    / "john-kerry-says-air-strikes-having-significant-impact-isis.html"
+)
 
 
 def one_line_error(result: CrawlResult, code: int, *needles: str) -> str:
@@ -499,14 +504,14 @@ def test_quotes_table_shows_the_file_aligned_with_blanks_for_nothing(tmp_path):
 
 @pytest.mark.parametrize("command", ["quotes", "extract"])
 def test_output_streams_file_by_file(command, tmp_path):
-    """The first file's output arrives while the second (stdin) is still being written."""
+    """The first file's output arrives while the second (stdin) is still being written,
+    and the second's follows once it is."""
+    if command == "quotes":
+        content = f"{HEADLINE}\n{BODY}\n"
+    else:
+        content = SEED_PAGE.read_text(encoding="utf-8")
     first = tmp_path / ("first.txt" if command == "quotes" else "first.html")
-    first.write_text(
-        f"{HEADLINE}\n{BODY}\n"
-        if command == "quotes"
-        else f"<html><body><article><p>{BODY}</p></article></body></html>",
-        encoding="utf-8",
-    )
+    first.write_text(content, encoding="utf-8")
     process = subprocess.Popen(
         [*CLI, command, str(first), "-"],
         stdin=subprocess.PIPE,
@@ -519,7 +524,11 @@ def test_output_streams_file_by_file(command, tmp_path):
         ready, _, _ = select.select([process.stdout], [], [], 90)
         assert ready, "nothing printed before the input ended: output is held"
         assert str(first).encode() in process.stdout.readline()
+        process.stdin.write(content.encode())
     finally:
         process.stdin.close()
-        process.stdout.read()
-        process.wait(timeout=120)
+        rest = process.stdout.read().decode()
+        assert process.wait(timeout=120) == 0, (
+            process.stderr.read().decode() if process.stderr else ""
+        )
+    assert '"source": "-"' in rest
