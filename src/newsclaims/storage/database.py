@@ -71,7 +71,7 @@ def make_engine(
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed, read_only)
-        return _postgres_engine(parsed, statement_timeout)
+        return _postgres_engine(parsed, statement_timeout, read_only)
     except NoSuchModuleError:
         raise DatabaseMisconfigured(
             f"database URL {safe_url(text)}: unknown driver {parsed.drivername!r}; use {URL_FORMS}"
@@ -141,7 +141,7 @@ def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
 
 
-def _postgres_engine(url: URL, statement_timeout: float | None) -> Engine:
+def _postgres_engine(url: URL, statement_timeout: float | None, read_only: bool) -> Engine:
     try:
         connect, statement = database_timeouts()
     except SettingError as exc:
@@ -151,10 +151,16 @@ def _postgres_engine(url: URL, statement_timeout: float | None) -> Engine:
     args: dict[str, Any] = {}
     if connect and "connect_timeout" not in url.query:
         args["connect_timeout"] = max(2, math.ceil(connect))  # libpq's unit and floor
+    options = []
     if statement:
-        option = f"-c statement_timeout={math.ceil(statement * 1000)}"
-        given = url.query.get("options")
-        args["options"] = f"{option} {given}" if isinstance(given, str) else option  # URL wins
+        options.append(f"-c statement_timeout={math.ceil(statement * 1000)}")
+    if read_only:
+        options.append("-c default_transaction_read_only=on")  # a reader cannot write
+    given = url.query.get("options")
+    if isinstance(given, str):
+        options.append(given)  # last, so the URL's own settings win
+    if options:
+        args["options"] = " ".join(options)
     return create_engine(url, pool_pre_ping=True, connect_args=args)
 
 
