@@ -14,7 +14,7 @@ from newsclaims.config.sources import SourcesError, SourcesFile, load_sources
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 EXIT_CODES = (
-    "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration, 3 database unreachable, "
+    "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration, 3 database unreachable,\n"
     "130 interrupted. --debug shows the traceback behind an error."
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -37,9 +37,14 @@ def warn(message: str) -> None:
     print(f"newsclaims: {message}", file=sys.stderr, flush=True)
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Examples kept as written; every option's default shown unless it has none (or its
-    help already says it)."""
+class HelpFormatter(argparse.HelpFormatter):
+    """Descriptions wrapped, examples (any text with line breaks) kept as written; every
+    option's default shown unless it has none (or its help already says it)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
