@@ -16,6 +16,7 @@ import os
 BOT_NAME = "newsclaims"
 SPIDER_MODULES = ["newsclaims.spiders"]
 NEWSPIDER_MODULE = "newsclaims.spiders"
+COMMANDS_MODULE = "newsclaims.crawl.commands"  # `scrapy crawl news` checks the sources file
 
 USER_AGENT = "newsclaims/0.1 (+https://github.com/newsclaims/newsclaims; news research crawler)"
 ROBOTSTXT_OBEY = True
@@ -67,3 +68,8 @@ NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scra
 NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # items the database could not take wait here
 NEWSCLAIMS_WARC_OUT = ""  # a folder: write every response as WARC.gz there (crawl --warc-out)
 NEWSCLAIMS_WARC_MAX_BYTES = 1024**3  # a new WARC file once the current one passes this size
+
+# PostgreSQL waits (env, seconds; 0 = no limit): a server that accepts connections but never
+# answers is an outage after this long, not a hang. SQLite waits on locks instead (60 s).
+NEWSCLAIMS_DB_CONNECT_TIMEOUT = 10  # env; the driver counts whole seconds, at least 2
+NEWSCLAIMS_DB_STATEMENT_TIMEOUT = 300  # env; per statement (an export's fetches count apart)

@@ -13,13 +13,16 @@ from newsclaims.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CliError,
+    add_command,
     add_db,
     add_sources,
+    int_at_least,
     load_sources_file,
+    nonempty,
 )
 from newsclaims.config.environment import database_url, sources_path
 
-EXAMPLES = """examples:
+EXAMPLES = """
   newsclaims ingest CC-NEWS-20241201.warc.gz           # into sqlite:///newsclaims.db
   newsclaims ingest crawl-warcs/ --db postgresql://user@host/newsclaims
   newsclaims ingest saved-pages/ --source guardian     # every page under one source
@@ -27,25 +30,30 @@ EXAMPLES = """examples:
 
 
 def register(commands: Any) -> None:
-    ingest = commands.add_parser(
+    ingest = add_command(
+        commands,
         "ingest",
         help="store articles from WARC files and saved pages",
         description=(
             "Read WARC / WARC.gz files, saved .html pages and folders of them, and store their "
             "articles exactly as a crawl would. Running it again on the same files adds nothing."
         ),
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add_sources(ingest)
     add_db(ingest)
     ingest.add_argument(
-        "--source", metavar="NAME", help="store every page under this source (default: by host)"
+        "--source",
+        metavar="NAME",
+        type=nonempty,
+        help="store every page under this source (default: the source whose domain the URL is "
+        "on, else the URL's registered domain)",
     )
     ingest.add_argument(
         "--workers",
-        type=int,
+        type=int_at_least(1),
+        metavar="N",
         default=os.cpu_count() or 2,
         help="analysis processes (default: one per core)",
     )
@@ -71,15 +79,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [path for path in args.paths if not path.exists()]
     if missing:
         raise CliError(f"{missing[0]}: no such file or folder", EXIT_USAGE)
-    if args.workers < 1:
-        raise CliError("--workers must be at least 1", EXIT_USAGE)
     config = None
     options = AnalysisOptions()
     if args.sources or sources_path().exists():
         _, config = load_sources_file(args.sources)
         options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
     url = database_url(args.db)
-    with db.reporting_unavailable(url):
+    with db.database_errors(url):
         db.upgrade(url)
     ingest = Ingest(
         url,

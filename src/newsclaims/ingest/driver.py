@@ -125,7 +125,7 @@ class Ingest:
     # -- the run ------------------------------------------------------------------------
     def run(self, paths: Iterable[Path]) -> IngestSummary:
         started = time.monotonic()
-        with db.reporting_unavailable(self.url):
+        with db.database_errors(self.url):
             self.store = ArticleStore(db.make_engine(self.url))
             db.require_current_schema(self.store.engine)
             if self.config is not None:
@@ -234,7 +234,7 @@ class Ingest:
         failure = FetchFailure(url=url, reason=reason, source=result.source if result else None)
 
         def record() -> None:
-            with db.failures_as_unavailable():
+            with db.database_errors(self.url):
                 runs.record_error(self.store.sessions, failure, self.run_id)
 
         self._writes.append(self._writer.submit(record))  # in order with the article writes
@@ -254,7 +254,7 @@ class Ingest:
             self._writes.pop(0).result()
 
     def _write(self, batch: list[Article]) -> None:
-        with db.failures_as_unavailable():
+        with db.database_errors(self.url):
             outcomes = write_articles(self.store, batch, self.run_id)
         for article, outcome in zip(batch, outcomes, strict=True):
             self.summary.stats[OUTCOME_STATS[outcome]] += 1
@@ -265,7 +265,7 @@ class Ingest:
         if not hasattr(self, "run_id"):
             return
         try:
-            with db.failures_as_unavailable():
+            with db.database_errors(self.url):
                 runs.finish_run(
                     self.store.sessions, self.run_id, status, runstats.run_row(self.summary.stats)
                 )
