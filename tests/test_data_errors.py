@@ -85,4 +85,5 @@ def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_pa
     assert stored.url.endswith("long-site-name") and stored.site_name is not None
     assert len(stored.site_name) <= 200 and stored.site_name.startswith("Port Verrin")
     assert error.url.endswith("out-of-range")
-    assert error.reason.startswith("could not store: DataError: ") and "range" in error.reason
+    assert error.reason.startswith("could not store: ") and "refused a value" in error.reason
+    assert "out of range" in error.reason

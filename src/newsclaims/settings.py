@@ -16,6 +16,7 @@ import os
 BOT_NAME = "newsclaims"
 SPIDER_MODULES = ["newsclaims.spiders"]
 NEWSPIDER_MODULE = "newsclaims.spiders"
+COMMANDS_MODULE = "newsclaims.crawl.commands"  # `scrapy crawl news` checks the sources file
 
 USER_AGENT = "newsclaims/0.1 (+https://github.com/newsclaims/newsclaims; news research crawler)"
 ROBOTSTXT_OBEY = True
@@ -54,6 +55,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
     "newsclaims.crawl.quietlogs.QuietLogs": 0,
+    "newsclaims.crawl.warcout.WarcOut": 510,
 }
 
 # newsclaims' own settings (override with -s NAME=value, the CLI flags, or, for the two
@@ -75,3 +77,10 @@ NEWSCLAIMS_ANALYSIS_TIMEOUT = 30.0  # seconds one page may take in analysis; 0: 
 NEWSCLAIMS_MAX_MARKS_PER_PARAGRAPH = 400  # more quote marks: not prose, not searched
 NEWSCLAIMS_MAX_QUOTES_PER_PARAGRAPH = 50
 NEWSCLAIMS_MAX_QUOTES_PER_PAGE = 1000
+NEWSCLAIMS_WARC_OUT = ""  # a folder: write every response as WARC.gz there (crawl --warc-out)
+NEWSCLAIMS_WARC_MAX_BYTES = 1024**3  # a new WARC file once the current one passes this size
+
+# PostgreSQL waits (env, seconds; 0 = no limit): a server that accepts connections but never
+# answers is an outage after this long, not a hang. SQLite waits on locks instead (60 s).
+NEWSCLAIMS_DB_CONNECT_TIMEOUT = 10  # env; the driver counts whole seconds, at least 2
+NEWSCLAIMS_DB_STATEMENT_TIMEOUT = 300  # env; per statement (an export's fetches count apart)

@@ -13,13 +13,14 @@ An unchanged article skips steps 2 and 3 (nothing they depend on changed).
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DataError, IntegrityError
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims import records as items
 from newsclaims.storage import articles, claims, syndication
 from newsclaims.storage.articles import ArticleStore, Outcome
-from newsclaims.storage.errors import DataRejected
 from newsclaims.storage.upsert import in_transaction
 
 
@@ -30,12 +31,7 @@ def write_article(
 ) -> Outcome:
     """Store the article, link a syndicated copy, record its claims; one transaction."""
     sessions = target.sessions if isinstance(target, ArticleStore) else target
-    try:
-        return in_transaction(sessions, lambda session: write_in_session(session, article, run_id))
-    except (DataError, IntegrityError) as exc:
-        # The server answered: this article's data is wrong for it, the database is fine.
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DataRejected(f"{type(exc).__name__}: {reason}") from exc
+    return in_transaction(sessions, lambda session: write_in_session(session, article, run_id))
 
 
 def write_in_session(session: Session, article: items.Article, run_id: int | None) -> Outcome:
@@ -48,3 +44,21 @@ def write_in_session(session: Session, article: items.Article, run_id: int | Non
         claims.record_claims(session, saved.quotes, saved.row)
         claims.delete_unmentioned(session, saved.replaced_claim_ids)
     return saved.outcome
+
+
+def write_articles(
+    target: ArticleStore | sessionmaker[Session],
+    batch: Sequence[items.Article],
+    run_id: int | None = None,
+) -> list[Outcome]:
+    """``write_article`` for many articles in one transaction (one commit, one fsync).
+
+    When another writer takes a unique key first, the batch is rolled back and written
+    one article per transaction, so a conflict costs one batch's speed and never a row.
+    """
+    sessions = target.sessions if isinstance(target, ArticleStore) else target
+    try:
+        with sessions.begin() as session:
+            return [write_in_session(session, article, run_id) for article in batch]
+    except IntegrityError:
+        return [write_article(sessions, article, run_id) for article in batch]
