@@ -171,6 +171,8 @@ def test_sql_looking_and_formula_text_is_stored_verbatim(hostile):
     assert hostile.articles["/sql.html"].title == "Harbour records'); DROP TABLE articles;--"
     assert any("DROP TABLE articles; --" in q for q in hostile.quotes["/sql.html"])
     assert '=HYPERLINK(""http://evil.example/x""' in hostile.articles["/formula.html"].text
+    # The formula's doubled marks are escapes: one quote, not fragments (and fragment claims).
+    assert [q[:12] for q in hostile.quotes["/formula.html"]] == ['=HYPERLINK("']
 
 
 def test_a_site_name_too_long_for_its_column_is_cut_not_an_outage(hostile):

@@ -484,3 +484,9 @@ def test_registry_merges_surname_mentions() -> None:
     resolved = registry.resolve(short, Position(0, 5)).person
     assert resolved is not None and resolved.name == "Bashar al-Assad"
     assert resolved.role == "Syrian President"
+
+
+def test_doubled_straight_marks_are_escapes_not_quote_boundaries() -> None:
+    text = 'The sheet held "=LINK(""http://x.example"",""go""),+SUM(1;2)" in row four, she said.'
+    found = extract_quotes([text])
+    assert [q.quote for q in found] == ['=LINK(""http://x.example"",""go""),+SUM(1;2)']

@@ -78,9 +78,14 @@ def _double_spans(text: str, carried: bool) -> tuple[list[QuoteSpan], bool]:
     spans: list[QuoteSpan] = []
     stack: list[tuple[int, str]] = []
     virtual = carried
+    escaped = -1
     for match in _MARK_RE.finditer(text):
         ch, i = match.group(), match.start()
-        if ch not in _DOUBLE_MARKS:
+        if ch not in _DOUBLE_MARKS or i == escaped:
+            continue
+        if ch == '"' and text[i + 1 : i + 2] == '"':
+            # `""` is an escaped mark (CSV, spreadsheet formulas) or an empty quote: no mark.
+            escaped = i + 1
             continue
         can_open, can_close = _flanks(text, i)
         level = next((k for k in range(len(stack) - 1, -1, -1) if ch in _CLOSERS[stack[k][1]]), -1)
