@@ -40,7 +40,13 @@ def register(commands: Any) -> None:
         ),
         examples=EXAMPLES,
     )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="WARC or WARC.gz files, saved .html pages, or folders of either",
+    )
     add_sources(ingest)
     add_db(ingest)
     ingest.add_argument(
