@@ -61,7 +61,11 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    """Migrate; concurrent upgrades of one database wait for each other (``migrating``)."""
+    from newsclaims.storage.migrating import migration_lock
+
+    with migration_lock(database_url(url)):
+        command.upgrade(alembic_config(url), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

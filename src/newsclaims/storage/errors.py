@@ -6,3 +6,7 @@ from __future__ import annotations
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or read; the message is one line for the operator."""
+
+
+class LockHeld(RuntimeError):
+    """Another live run holds the crawl lock; the message names it and when it expires."""
