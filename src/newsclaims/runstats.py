@@ -24,7 +24,11 @@ QUOTES_STORED = "newsclaims/quotes_stored"
 PARAGRAPHS_DROPPED = "newsclaims/paragraphs_dropped"
 SPOOLED = "newsclaims/spooled"
 SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
+SKIPPED_KNOWN = "newsclaims/skipped_known"  # not fetched: stored or seen, nothing says changed
+NOT_MODIFIED = "newsclaims/not_modified"  # a conditional re-fetch answered 304
+REPLAYED = "newsclaims/replayed"  # spooled items written by this run
 IGNORED = "newsclaims/ignored"
+RUN_ID = "newsclaims/run_id"  # the crawl_runs row (not a counter)
 ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
 
 
@@ -41,15 +45,18 @@ class Counter:
 COUNTERS: tuple[Counter, ...] = (
     Counter("fetched", FETCHED, "fetched pages", "fetched", in_run_row=True),
     Counter("stored", STORED, "stored articles", "stored", in_run_row=True),
-    Counter("updated", UPDATED, "updated articles"),
+    Counter("updated", UPDATED, "updated articles", in_run_row=True),
     Counter("unchanged", UNCHANGED, "unchanged articles", "unchanged", in_run_row=True),
     Counter("off_topic", OFF_TOPIC, "skipped off-topic", "off-topic", in_run_row=True),
     Counter("not_article", NOT_ARTICLE, "skipped not articles", in_run_row=True),
     Counter("duplicates", DUPLICATES, "duplicates", "duplicates", in_run_row=True),
     Counter("errors", ERRORS, "errors", "errors", in_run_row=True),
+    Counter("skipped", SKIPPED_KNOWN, "skipped, known", "known", in_run_row=True),
+    Counter("not_modified", NOT_MODIFIED, "not modified (304)", in_run_row=True),
     Counter("quotes", QUOTES_STORED, "quotes stored"),
     Counter("robots_disallowed", ROBOTS_FORBIDDEN, "blocked by robots.txt"),
     Counter("spooled", SPOOLED, "spooled (database down)", always_shown=False),
+    Counter("replayed", REPLAYED, "replayed from spool", in_run_row=True, always_shown=False),
 )
 
 

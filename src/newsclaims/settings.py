@@ -50,6 +50,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # After redirects and decompression (590, 600) see the final response; before retries.
+    "newsclaims.crawl.incremental.Incremental": 580,
+}
 
 # newsclaims' own settings (override with -s NAME=value, the CLI flags, or, for the two
 # marked "env", the environment variable of the same name).
@@ -63,4 +67,14 @@ NEWSCLAIMS_EXTRACT_WORKERS = max(1, (os.cpu_count() or 2))  # analysis processes
 NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the CLI does it first
 NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it
-NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # items the database could not take wait here
+NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # base: each database has a subdirectory here
+# Incremental crawling: a known page is fetched again (conditionally) only when its
+# feed/sitemap entry says it changed or this many seconds passed; failed pages sooner.
+NEWSCLAIMS_INCREMENTAL = True
+NEWSCLAIMS_REVISIT_AFTER = 7 * 24 * 3600.0
+NEWSCLAIMS_RETRY_ERRORS_AFTER = 3600.0
+# The crawl lock and run heartbeats: a dead holder's lease expires after this many seconds
+# (at once when it was a process of this host).
+NEWSCLAIMS_LOCK_TTL = 60.0
+NEWSCLAIMS_RUN_OWNER = ""  # set by the runner: host:pid:token of this process
+NEWSCLAIMS_REDIS_URL = ""  # a Redis URL: run as a worker on a shared frontier (crawl --redis)

@@ -9,9 +9,12 @@ from pathlib import Path
 from newsclaims.config.environment import sources_path
 from newsclaims.config.sources import SourcesError, SourcesFile, load_sources
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
-EXIT_CODES = "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration, 3 database unreachable."
+EXIT_CODES = (
+    "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration, 3 database unreachable, "
+    "4 another run holds the crawl lock."
+)
 
 
 class CliError(Exception):

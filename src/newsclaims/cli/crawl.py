@@ -79,7 +79,7 @@ def parse_setting(text: str) -> tuple[str, str]:
 
 def format_summary(summary: CrawlSummary) -> str:
     spooling = bool(summary["spooled"] or summary.pending_in_spool)
-    shown = [c for c in runstats.COUNTERS if c.always_shown or spooling]
+    shown = [c for c in runstats.COUNTERS if c.always_shown or spooling or summary[c.name]]
     rows = [(counter.label, summary[counter.name]) for counter in shown]
     if spooling:
         rows.append(("still waiting in spool", summary.pending_in_spool))

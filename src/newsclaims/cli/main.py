@@ -13,8 +13,14 @@ from collections.abc import Sequence
 
 from newsclaims import __version__
 from newsclaims.cli import crawl, database, export, pages
-from newsclaims.cli.common import EXIT_CODES, EXIT_DATABASE, EXIT_INTERRUPTED, CliError
-from newsclaims.storage.errors import DatabaseUnavailable
+from newsclaims.cli.common import (
+    EXIT_CODES,
+    EXIT_DATABASE,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    CliError,
+)
+from newsclaims.storage.errors import DatabaseUnavailable, LockHeld
 
 EXAMPLES = """examples:
   newsclaims demo                         # crawl the bundled fixture web into ./newsclaims.db
@@ -49,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         print(f"newsclaims: error: {exc}", file=sys.stderr)
         return EXIT_DATABASE
+    except LockHeld as exc:
+        print(f"newsclaims: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from scrapy.settings import Settings
 
 from newsclaims import runstats
 from newsclaims.spiders.news import NewsSpider
+from newsclaims.storage.locks import Lease, make_owner
 from newsclaims.storage.spool import Spool
 
 
@@ -61,14 +63,25 @@ def run_crawl(
     """Crawl every source of the sources file into the database at ``url``."""
     if proxy:
         os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
-    settings = crawl_settings(sources, url, log_level, overrides)
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=str(sources))
-    process.start()
+    owner = make_owner()
+    settings = crawl_settings(
+        sources, url, log_level, {**(overrides or {}), "NEWSCLAIMS_RUN_OWNER": owner}
+    )
+    # The crawl lock: a second run at once exits (LockHeld) instead of doing the same work.
+    # Distributed workers share one frontier instead, and take no lock.
+    lease = (
+        nullcontext()
+        if settings.get("NEWSCLAIMS_REDIS_URL")
+        else Lease(url, owner, settings.getfloat("NEWSCLAIMS_LOCK_TTL"))
+    )
+    with lease:
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(NewsSpider)
+        process.crawl(crawler, sources=str(sources))
+        process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlSummary(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts=runstats.counts(stats),
-        pending_in_spool=len(Spool(settings.get("NEWSCLAIMS_SPOOL_DIR"))),
+        pending_in_spool=len(Spool.for_database(settings.get("NEWSCLAIMS_SPOOL_DIR"), url)),
     )

@@ -52,7 +52,10 @@ def parse_feed(body: bytes) -> list[Entry]:
 
 
 def _utc(stamp: tuple[int, ...] | None) -> datetime | None:
-    return datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
+    if not stamp:
+        return None
+    year, month, day, hour, minute, second = stamp[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _text(element: etree._Element | None) -> str | None:

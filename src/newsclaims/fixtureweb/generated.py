@@ -91,13 +91,12 @@ class GeneratedSite:
             )
             return "text/html", _listing(f"Section {number}", links), _BASE_DATE
         if path.startswith("/news/") and "/story-" in path:
-            number_text = path.split("/story-", 1)[1].split("-", 1)[0]
-            if not number_text.isdigit() or int(number_text) >= self.count:
+            story = path.split("/story-", 1)[1].split("-", 1)[0]
+            if not story.isdigit() or int(story) >= self.count:
                 return None
-            number = int(number_text)
-            if path != self.article_path(number):
+            if path != self.article_path(int(story)):
                 return None
-            return "text/html", self._article(number), self.modified(number)
+            return "text/html", self._article(int(story)), self.modified(int(story))
         return None
 
     def _feed(self) -> bytes:

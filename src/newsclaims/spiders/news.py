@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 
 from newsclaims import runstats
 from newsclaims.config.sources import Source, SourcesFile
+from newsclaims.crawl import incremental
 from newsclaims.crawl.configuration import crawl_depth, load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
@@ -132,13 +133,23 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        """Hand HTML to the pipelines and follow the source's links; skip binaries."""
+        """Hand HTML to the pipelines and follow the source's links; skip binaries.
+
+        A page a previous run finished arrives as its links only (``crawl.incremental``):
+        they are followed, nothing is analysed again.
+        """
         if not isinstance(response, TextResponse) or b"html" not in (
             response.headers.get("Content-Type") or b"html"
         ):
             self.crawler.stats.inc_value(runstats.SKIPPED_NOT_HTML)
             return
         source = self._source(response)
+        links = [link.url for link in self._extractors[source.name].extract_links(response)]
+        if response.meta.get(incremental.KNOWN):
+            for url in links:
+                yield self._request(url, source, self.parse_page, "link")
+            return
+        response.meta[incremental.LINKS] = links  # recorded with the page once it is done
         entry: Entry | None = response.meta.get("nc_entry")
         redirects = response.meta.get("redirect_urls") or [response.url]
         yield FetchedPage(
@@ -152,8 +163,8 @@ class NewsSpider(scrapy.Spider):
             feed_title=entry.title if entry else None,
             feed_published=entry.published if entry else None,
         )
-        for link in self._extractors[source.name].extract_links(response):
-            yield self._request(link.url, source, self.parse_page, "link")
+        for url in links:
+            yield self._request(url, source, self.parse_page, "link")
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         """Record what failed so the operator sees it; robots.txt refusals are not failures."""

@@ -61,7 +61,7 @@ def load(sessions: sessionmaker[Session]) -> dict[str, KnownPage]:
         models.PageState.links,
     )
     with sessions() as session:
-        return {
+        known = {
             row.url_hash: KnownPage(
                 row.outcome,
                 row.checked_at,
@@ -72,6 +72,12 @@ def load(sessions: sessionmaker[Session]) -> dict[str, KnownPage]:
             )
             for row in session.execute(query)
         }
+        # A stored article is known even without its page row (stored before revision
+        # 0006, or killed between the two writes): its text is here, nothing to fetch.
+        articles = select(models.Article.url_hash, models.Article.fetched_at)
+        for row in session.execute(articles):
+            known.setdefault(row.url_hash, KnownPage("stored", row.fetched_at, None, None, None))
+        return known
 
 
 def record(
