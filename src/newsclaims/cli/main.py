@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from newsclaims import __version__
-from newsclaims.cli import crawl, database, export, pages
+from newsclaims.cli import crawl, database, export, pages, runs
 from newsclaims.cli.common import (
     EXIT_CODES,
     EXIT_DATABASE,
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsclaims {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl, database, pages, export):
+    for module in (crawl, database, pages, export, runs):
         module.register(commands)
     return parser
 

@@ -68,6 +68,10 @@ class Incremental:
         self.revisit_after = settings.getfloat("NEWSCLAIMS_REVISIT_AFTER")
         self.retry_errors_after = settings.getfloat("NEWSCLAIMS_RETRY_ERRORS_AFTER")
         self.known: dict[str, KnownPage] = {}
+        self.entry_dates: dict[str, datetime] = {}
+        """The feed/sitemap date of each URL this run, however the page was reached."""
+        self.recorded: set[str] = set()
+        self.skipped: set[str] = set()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-pages")
         self.engine: Any = None
         self.sessions: Any = None
@@ -130,11 +134,26 @@ class Incremental:
         baseline = known.entry_updated or known.checked_at
         return entry.updated > baseline
 
+    def _note_entry(self, request: Request) -> None:
+        """Remember the entry's date; a page stored without one (reached by a link) gets
+        it, so the next change of the date is seen."""
+        entry: Entry | None = request.meta.get("nc_entry")
+        if entry is None or entry.updated is None:
+            return
+        page = pagestate.key(request.url)
+        if page in self.entry_dates and self.entry_dates[page] >= entry.updated:
+            return
+        self.entry_dates[page] = entry.updated
+        known = self.known.get(page)
+        if page in self.recorded or (known is not None and known.entry_updated is None):
+            self._submit(pagestate.note_entry, request.url, entry.updated)
+
     def process_request(self, request: Request) -> Response | None:
         if not _page_request(request) or request.meta.get(KNOWN):
             return None
         known = self.known.get(pagestate.key(request.url))
         if known is None:
+            self._note_entry(request)
             return None
         age = (datetime.now(UTC) - known.checked_at).total_seconds()
         if known.outcome == "error":
@@ -146,7 +165,9 @@ class Incremental:
             or request.meta.get("nc_via") == "start"
         )
         if not due:
+            self._note_entry(request)
             return self._skip(request, known)
+        self._note_entry(request)
         if known.etag:
             request.headers["If-None-Match"] = known.etag
         if known.last_modified:
@@ -156,6 +177,7 @@ class Incremental:
 
     def _skip(self, request: Request, known: KnownPage) -> Response:
         self.stats.inc_value(runstats.SKIPPED_KNOWN)
+        self.skipped.add(pagestate.key(request.url))
         return self._links_response(request, known)
 
     def _links_response(self, request: Request, known: KnownPage) -> Response:
@@ -200,13 +222,31 @@ class Incremental:
             self._submit(pagestate.record, records, self._run_id())
 
     def request_dropped(self, request: Request, spider: Any) -> None:
-        """A redirect to a page already crawled: record where it leads, so it is known."""
+        """A duplicate request: keep its feed/sitemap date; a redirect to a page already
+        crawled: record where it leads, so it is known."""
+        if _page_request(request):
+            self._note_entry(request)
+            self._fetch_if_changed(request)
         sources = request.meta.get("redirect_urls") or []
         if not sources or not _page_request(request):
             return
         now = datetime.now(UTC)
         records = [PageRecord(u, "redirect", now, links=(request.url,)) for u in sources]
         self._submit(pagestate.record, records, self._run_id())
+
+    def _fetch_if_changed(self, request: Request) -> None:
+        """A feed said "unchanged" and was followed first; the sitemap's later date for the
+        same page came as a duplicate: fetch the page after all."""
+        page = pagestate.key(request.url)
+        known = self.known.get(page)
+        if page not in self.skipped or known is None:
+            return
+        if self._changed(known, request.meta.get("nc_entry")):
+            self.skipped.discard(page)
+            self.stats.inc_value(runstats.SKIPPED_KNOWN, -1)
+            retry = request.replace(dont_filter=True)
+            retry.meta.pop(KNOWN, None)
+            self.crawler.engine.crawl(retry)
 
     def item_dropped(self, item: Any, response: Any, exception: Any, spider: Any) -> None:
         if isinstance(item, FetchedPage):
@@ -217,18 +257,21 @@ class Incremental:
         if not isinstance(response, Response) or response.meta.get(KNOWN):
             return
         entry: Entry | None = response.meta.get("nc_entry")
+        urls = {response.url, *(response.meta.get("redirect_urls") or [])}
+        dates = [self.entry_dates.get(pagestate.key(u)) for u in urls]
+        dates.append(entry.updated if entry else None)
         fields = {
             "outcome": outcome,
             "checked_at": datetime.now(UTC),
             "etag": _header(response, "ETag"),
             "last_modified": _header(response, "Last-Modified"),
-            "entry_updated": entry.updated if entry else None,
+            "entry_updated": max((d for d in dates if d is not None), default=None),
             "links": tuple(response.meta.get(LINKS) or ()),
             "article_url": article_url,
         }
-        urls = {response.url, *(response.meta.get("redirect_urls") or [])}
         records = [PageRecord(url=url, **fields) for url in sorted(urls)]  # type: ignore[arg-type]
         for record in records:
+            self.recorded.add(pagestate.key(record.url))
             self.known[pagestate.key(record.url)] = KnownPage(
                 outcome, record.checked_at, record.etag, record.last_modified,
                 record.entry_updated, record.links,

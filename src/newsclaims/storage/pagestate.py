@@ -129,3 +129,18 @@ def confirm(
         session.execute(
             update(models.PageState).where(models.PageState.url_hash.in_(hashes)).values(**values)
         )
+
+
+def note_entry(sessions: sessionmaker[Session], url: str, updated: datetime) -> None:
+    """The feed/sitemap date of a page stored without one (or with an older one seen
+    while it was being fetched): later dates are compared with it."""
+    state = models.PageState
+    with sessions.begin() as session:
+        session.execute(
+            update(state)
+            .where(
+                state.url_hash == key(url),
+                (state.entry_updated.is_(None)) | (state.entry_updated < updated),
+            )
+            .values(entry_updated=updated)
+        )
