@@ -180,9 +180,7 @@ def test_second_crawl_fetches_only_feeds_sitemaps_start_pages_and_robots(crawl):
     """Incremental: nothing the first crawl finished is fetched again; start pages are
     asked for conditionally and answered 304."""
     config = load_sources(FIXTURE_SOURCES)
-    entry_points = {
-        str(u) for s in config.sources for u in (*s.feeds, *s.sitemaps, *s.start_pages)
-    }
+    entry_points = {str(u) for s in config.sources for u in (*s.feeds, *s.sitemaps, *s.start_pages)}
     start_pages = {str(u) for s in config.sources for u in s.start_pages}
     unexpected = [
         u
