@@ -77,4 +77,8 @@ NEWSCLAIMS_RETRY_ERRORS_AFTER = 3600.0
 # (at once when it was a process of this host).
 NEWSCLAIMS_LOCK_TTL = 60.0
 NEWSCLAIMS_RUN_OWNER = ""  # set by the runner: host:pid:token of this process
-NEWSCLAIMS_REDIS_URL = ""  # a Redis URL: run as a worker on a shared frontier (crawl --redis)
+# Distributed crawling (``newsclaims crawl --redis URL``, crawl/distributed.py).
+NEWSCLAIMS_REDIS_URL = ""  # a Redis URL: run as a worker on a shared frontier
+NEWSCLAIMS_REDIS_IDLE_CLOSE = 15.0  # a worker closes once the frontier was empty this long
+NEWSCLAIMS_REDIS_SEEN_TTL = 6 * 3600.0  # a fingerprint older than this counts as unseen
+NEWSCLAIMS_REDIS_PREFIX = "newsclaims"  # Redis keys: PREFIX:news:requests, …:seen, …

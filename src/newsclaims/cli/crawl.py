@@ -45,6 +45,11 @@ def register(commands: Any) -> None:
     add_db(crawl)
     crawl.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
     crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="run as a worker on the shared Redis frontier at URL (docs/deploy.md)",
+    )
+    crawl.add_argument(
         "--depth", type=int, help="link-following depth (overrides the sources file)"
     )
     crawl.add_argument(
@@ -102,7 +107,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = dict(parse_setting(s) for s in args.set)
     if args.depth is not None:
         overrides["DEPTH_LIMIT"] = args.depth
-    summary = run_crawl(path, url, proxy=args.proxy, log_level=args.log_level, overrides=overrides)
+    summary = run_crawl(
+        path, url, proxy=args.proxy, redis=args.redis, log_level=args.log_level, overrides=overrides
+    )
     print(format_summary(summary))
     if summary.pending_in_spool:
         print(

@@ -12,6 +12,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsclaims import runstats
+from newsclaims.settings import EXTENSIONS
 from newsclaims.spiders.news import NewsSpider
 from newsclaims.storage.locks import Lease, make_owner
 from newsclaims.storage.spool import Spool
@@ -31,6 +32,19 @@ class CrawlSummary:
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
+
+
+def redis_settings(url: str) -> dict[str, Any]:
+    """Scrapy settings making this crawl a worker on the shared frontier at ``url``."""
+    return {
+        "NEWSCLAIMS_REDIS_URL": url,
+        "REDIS_URL": url,
+        "SCHEDULER": "newsclaims.crawl.distributed.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "newsclaims.crawl.distributed.TrackedQueue",
+        "DUPEFILTER_CLASS": "newsclaims.crawl.distributed.ExpiringDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "EXTENSIONS": {**EXTENSIONS, "newsclaims.crawl.distributed.Frontier": 510},
+    }
 
 
 def crawl_settings(
@@ -57,6 +71,7 @@ def run_crawl(
     url: str,
     *,
     proxy: str | None = None,
+    redis: str | None = None,
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
 ) -> CrawlSummary:
@@ -64,6 +79,7 @@ def run_crawl(
     if proxy:
         os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
     owner = make_owner()
+    overrides = {**(overrides or {}), **(redis_settings(redis) if redis else {})}
     settings = crawl_settings(
         sources, url, log_level, {**(overrides or {}), "NEWSCLAIMS_RUN_OWNER": owner}
     )
