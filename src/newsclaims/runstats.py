@@ -29,6 +29,7 @@ NOT_MODIFIED = "newsclaims/not_modified"  # a conditional re-fetch answered 304
 REPLAYED = "newsclaims/replayed"  # spooled items written by this run
 IGNORED = "newsclaims/ignored"
 RUN_ID = "newsclaims/run_id"  # the crawl_runs row (not a counter)
+FAILED_CHECKS = "newsclaims/failed_checks"  # the [checks] a run failed, one line each
 ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
 
 

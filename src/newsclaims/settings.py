@@ -67,6 +67,7 @@ NEWSCLAIMS_EXTRACT_WORKERS = max(1, (os.cpu_count() or 2))  # analysis processes
 NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the CLI does it first
 NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it
+NEWSCLAIMS_LOG_JSON = False  # one JSON object per log line on stderr (crawl --log-json)
 NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # base: each database has a subdirectory here
 # Incremental crawling: a known page is fetched again (conditionally) only when its
 # feed/sitemap entry says it changed or this many seconds passed; failed pages sooner.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,11 @@ def register(commands: Any) -> None:
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
+    crawl.add_argument(
+        "--log-json",
+        action="store_true",
+        help="log one JSON object per line on stderr, and print the summary as JSON",
+    )
     crawl.set_defaults(handler=cmd_crawl)
 
     demo = commands.add_parser(
@@ -91,7 +97,23 @@ def format_summary(summary: CrawlSummary) -> str:
     width = max(len(label) for label, _ in rows)
     lines = [f"crawl {summary.finish_reason}"]
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
+    lines += [f"  check failed: {failure}" for failure in summary.failed_checks]
     return "\n".join(lines)
+
+
+def summary_json(summary: CrawlSummary) -> str:
+    """The run summary as one JSON object (``--log-json``)."""
+    return json.dumps(
+        {
+            "event": "summary",
+            "finish_reason": summary.finish_reason,
+            "ok": summary.ok,
+            "counts": summary.counts,
+            "pending_in_spool": summary.pending_in_spool,
+            "failed_checks": list(summary.failed_checks),
+        },
+        sort_keys=True,
+    )
 
 
 # Scrapy, SQLAlchemy and trafilatura are imported by the commands that use them, not at
@@ -107,10 +129,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = dict(parse_setting(s) for s in args.set)
     if args.depth is not None:
         overrides["DEPTH_LIMIT"] = args.depth
+    if args.log_json:
+        overrides["NEWSCLAIMS_LOG_JSON"] = True
     summary = run_crawl(
         path, url, proxy=args.proxy, redis=args.redis, log_level=args.log_level, overrides=overrides
     )
-    print(format_summary(summary))
+    print(summary_json(summary) if args.log_json else format_summary(summary))
     if summary.pending_in_spool:
         print(
             f"newsclaims: {summary.pending_in_spool} items wait in the spool for the database; "

@@ -12,6 +12,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsclaims import runstats
+from newsclaims.crawl import jsonlog
 from newsclaims.settings import EXTENSIONS
 from newsclaims.spiders.news import NewsSpider
 from newsclaims.storage.locks import Lease, make_owner
@@ -25,10 +26,15 @@ class CrawlSummary:
     finish_reason: str
     counts: dict[str, int]
     pending_in_spool: int = 0
+    failed_checks: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished" and not self.pending_in_spool
+        return (
+            self.finish_reason == "finished"
+            and not self.pending_in_spool
+            and not self.failed_checks
+        )
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
@@ -91,7 +97,11 @@ def run_crawl(
         else Lease(url, owner, settings.getfloat("NEWSCLAIMS_LOCK_TTL"))
     )
     with lease:
+        if settings.getbool("NEWSCLAIMS_LOG_JSON"):
+            settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
         process = CrawlerProcess(settings)
+        if settings.getbool("NEWSCLAIMS_LOG_JSON"):
+            jsonlog.install(log_level)
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, sources=str(sources))
         process.start()
@@ -100,4 +110,5 @@ def run_crawl(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts=runstats.counts(stats),
         pending_in_spool=len(Spool.for_database(settings.get("NEWSCLAIMS_SPOOL_DIR"), url)),
+        failed_checks=tuple(stats.get(runstats.FAILED_CHECKS) or ()),
     )

@@ -14,6 +14,7 @@ from typing import Any
 from scrapy import signals
 
 from newsclaims import runstats
+from newsclaims.crawl.checks import failed_checks
 from newsclaims.crawl.configuration import database_url, load_config
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
@@ -139,11 +140,20 @@ class StorePipeline:
         self._replay()
         if len(self.spool):
             status = "spooled"
-        stats = self.stats.get_stats()
-        counts = runstats.run_row(stats)
         try:
             with db.failures_as_unavailable():
-                runs.finish_run(self.store.sessions, self.run_id, status, counts, stats)
+                failed = failed_checks(
+                    self.config.checks,
+                    runstats.counts(self.stats.get_stats()),
+                    *runs.date_coverage(self.store.sessions, self.run_id),
+                )
+                if failed:
+                    self.stats.set_value(runstats.FAILED_CHECKS, failed)
+                    status = "failed_checks" if status == "finished" else status
+                stats = self.stats.get_stats()
+                runs.finish_run(
+                    self.store.sessions, self.run_id, status, runstats.run_row(stats), stats
+                )
         except DatabaseUnavailable as exc:
             logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         self.store.engine.dispose()

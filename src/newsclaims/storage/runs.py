@@ -9,7 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims import models
@@ -106,3 +106,18 @@ def record_error(
                 attempts=models.FetchError.attempts + 1,
             )
         )
+
+
+def date_coverage(sessions: sessionmaker[Session], run_id: int) -> tuple[int, int]:
+    """(articles with a publication date, articles) among those this run stored or updated."""
+    article = models.Article
+    with sessions() as session:
+        total = session.scalar(
+            select(func.count()).select_from(article).where(article.last_run_id == run_id)
+        )
+        dated = session.scalar(
+            select(func.count())
+            .select_from(article)
+            .where(article.last_run_id == run_id, article.published_at.is_not(None))
+        )
+    return int(dated or 0), int(total or 0)
