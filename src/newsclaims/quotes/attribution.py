@@ -14,7 +14,7 @@ from typing import Literal
 
 from newsclaims.quotes.cues import SOURCE_CUES, WINDOW
 from newsclaims.quotes.paragraph import Cue, Para, sentence_initial, sentence_start
-from newsclaims.quotes.phrases import read_backward, read_forward
+from newsclaims.quotes.phrases import NounPhrase, read_backward, read_forward
 from newsclaims.speakers.mentions import Mention, is_personal, is_speaker
 from newsclaims.speakers.registry import Person, PersonRegistry, Position
 
@@ -160,10 +160,31 @@ def _colon_intro(
         return None
     np = read_backward(para, qi - 2, sentence_start(para, qi))
     if np is None or np.start != sentence_start(para, qi) or np.mention.kind != "name":
+        np = _colon_sentence_subject(para, qi)
+    if np is None:
         return None
     mention = np.mention
     resolution = registry.resolve(mention, pos)
     return Attribution(resolution.person, mention, None, False, "colon")
+
+
+def _colon_sentence_subject(para: Para, qi: int) -> NounPhrase | None:
+    """`President Obama is rolling out a new message: "It's about me."`: the named subject
+    of the sentence a colon ends introduces the quote, when no cue verb is there."""
+    start = sentence_start(para, qi)
+    tokens = para.tokens
+    if any(start <= c < qi for c in para.cue_positions):
+        return None
+    for first, end, mention in para.names:
+        if first < start or end >= qi - 1:
+            continue
+        before = tokens[first - 1].text.casefold() if first > start else ""
+        if mention.kind == "name" and before not in _PREPOSITIONS and tokens[end].text.islower():
+            return NounPhrase(first, end, mention)
+    return None
+
+
+_PREPOSITIONS = frozenset({"of", "for", "with", "by", "to", "at", "from", "about", "on", "in"})
 
 
 _DASHES = frozenset({"—", "–", "―", "-", "--"})

@@ -66,9 +66,20 @@ def is_cue(para: Para, i: int) -> str | None:
     if not token.word:
         return None
     low = token.text.casefold()
-    if low == "according":
+    if low in ("according", "put"):
+        # `according to X`; `as X put it, "…"`
         nxt = para.tokens[i + 1] if i + 1 < len(para.tokens) else None
-        return "according" if nxt is not None and nxt.text.casefold() == "to" else None
-    if not para.headline and token.text != low:
+        follows = "to" if low == "according" else "it"
+        return low if nxt is not None and nxt.text.casefold() == follows else None
+    if not para.headline and token.text != low and not _opens_inversion(para, i):
         return None
     return CUES.get(low)
+
+
+def _opens_inversion(para: Para, i: int) -> bool:
+    """`Said Ellis: "…"`: a capitalised cue that opens its sentence before a name."""
+    tokens = para.tokens
+    if para.sentence_heads[tokens[i].sentence] != i or i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    return nxt.word and nxt.text[:1].isupper() and CUES.get(tokens[i].text.casefold()) in INVERTIBLE

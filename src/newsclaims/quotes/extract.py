@@ -21,10 +21,16 @@ from newsclaims.quotes.kinds import quote_kind
 from newsclaims.quotes.marks import paragraph_spans
 from newsclaims.quotes.names import find_names
 from newsclaims.quotes.paragraph import Para, build_para, ends_its_sentence, sentence_initial
-from newsclaims.quotes.people import register_names, resolve_mentions
+from newsclaims.quotes.people import (
+    acronym_long_forms,
+    full_name_pairs,
+    register_names,
+    resolve_mentions,
+)
 from newsclaims.quotes.subjects import find_cues
 from newsclaims.records import Quote, QuoteKind
 from newsclaims.speakers.registry import AFTER_END, PersonRegistry, Position
+from newsclaims.speakers.words import is_title_case
 
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 
@@ -32,6 +38,12 @@ _LETTERS_RE = re.compile(r"[^\W\d_]+")
 def _common_words(paragraphs: Sequence[str]) -> set[str]:
     """Words the article writes in lower case (quotes included): not names at a sentence start."""
     return {w for text in paragraphs for w in _LETTERS_RE.findall(text) if w.islower()}
+
+
+def _title_case_headline(title: Para) -> bool:
+    """`Black Lawmakers Rip Donald Trump As A Fraud`: every word capitalised."""
+    words = [t.text for t in title.tokens[1:] if t.word and len(t.text) > 1]
+    return len(words) >= 3 and is_title_case(words, share=0.8)
 
 
 def _to_quote(para: Para, qi: int, found: Attribution, kind: QuoteKind) -> Quote:
@@ -125,14 +137,19 @@ def extract_quotes(paragraphs: Sequence[str], headline: str | None = None) -> li
         find_cues(para)
         find_names(para)
     registry = PersonRegistry()
-    if headline:
-        title = build_para(-1, headline, paragraph_spans([headline])[0], headline=True)
+    titles = [build_para(-1, headline, paragraph_spans([headline])[0], True)] if headline else []
+    for title in titles:
+        # A Title Case headline runs names and words together (`Lawmakers Rip Donald
+        # Trump`): it only completes surnames, through `full_name_pairs` below.
         title.common = common
-        find_names(title)
-        register_names([title], registry)
+        if not _title_case_headline(title):
+            find_names(title)
+            register_names([title], registry)
     register_names(paras, registry)
     for para in paras:
         resolve_mentions(para, registry)
+    registry.complete_surnames(full_name_pairs([*paras, *titles]))
+    registry.orgs.spell_out(acronym_long_forms(paras))
     body = _attribute_body(paras, registry)
     head = _headline_quotes(headline, registry) if headline else []
     return head + body

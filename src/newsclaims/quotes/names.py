@@ -93,12 +93,23 @@ def _bracketed_acronym(para: Para, after: int) -> str | None:
     return word if is_acronym(word) else None
 
 
+def _nickname(para: Para, start: int, end: int, name: str) -> str | None:
+    """`Robert C. "Bobby" Scott` is later `Bobby Scott`: the nickname with the surname."""
+    for k in range(start, end):
+        if para.tokens[k].quote >= 0:
+            words = para.tokens[k].text.strip("\"'“”‘’ ").split()
+            if words:
+                return f"{' '.join(words)} {name.split()[-1]}"
+    return None
+
+
 def find_names(para: Para) -> None:
     """Every named person of the paragraph in order, with the roles stated next to them."""
     tokens = para.tokens
+    cues = set(para.cue_positions)
     i = 0
     while i < len(tokens):
-        if not np_ok(para, i):
+        if not np_ok(para, i) or i in cues:
             i += 1
             continue
         np = read_forward(para, i)
@@ -117,6 +128,9 @@ def find_names(para: Para) -> None:
             )
             if not skip:
                 para.names.append((np.start, np.end, mention))
+                nickname = _nickname(para, np.start, np.end, mention.name or "")
+                if nickname is not None:
+                    para.aliases[np.start] = nickname
         elif mention.kind == "org" and mention.name:
             para.names.append((np.start, np.end, mention))
             acronym = _bracketed_acronym(para, np.end)

@@ -7,7 +7,7 @@ bounded to a few tokens so reading one is constant work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsclaims.quotes.cues import CUES
 from newsclaims.quotes.paragraph import Para, sentence_start
@@ -40,6 +40,8 @@ FUNCTION_WORDS = (
 RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "that", "when"})
 POSTMODIFIER_PREPS = frozenset({"of", "at", "from", "in"})
 """`Hannah Weiss of the University`: prepositions after which a place follows a person."""
+HEAD_PREPS = POSTMODIFIER_PREPS | {"for", "on"}
+"""`the envoy for Syria on humanitarian issues said`: the envoy speaks, not the issues."""
 _EDGE_WORDS = CONNECTORS | DETERMINERS
 
 
@@ -194,13 +196,29 @@ def head_of_postmodified(para: Para, np: NounPhrase, floor: int) -> NounPhrase:
     current = np
     for _ in range(3):
         mention = current.mention
-        if mention.kind in ("role", "pronoun") or mention.role or mention.title:
+        if mention.kind in ("role", "pronoun") or (
+            mention.kind == "name" and (mention.role or mention.title)
+        ):
             break
         before = current.start - 1
-        if before <= floor or bare(para.tokens[before].text) not in POSTMODIFIER_PREPS:
+        if before <= floor or bare(para.tokens[before].text) not in HEAD_PREPS:
             break
         earlier = read_backward(para, before - 1, floor)
         if earlier is None:
             break
         current = earlier
     return current if is_speaker(current.mention) else np
+
+
+def named_before_role(para: Para, np: NounPhrase, floor: int) -> NounPhrase:
+    """`Jan Holm the UN envoy said` (no commas): the name set before the role speaks."""
+    if np.mention.kind != "role" or np.start - 1 < floor:
+        return np
+    before = para.tokens[np.start - 1]
+    if not before.word or not is_capitalised(before.text):
+        return np
+    named = read_backward(para, np.start - 1, floor)
+    if named is None or named.mention.kind != "name" or named.mention.role:
+        return np
+    text = para.text[para.tokens[named.start].start : para.tokens[np.end - 1].end]
+    return NounPhrase(named.start, np.end, replace(named.mention, role=np.mention.role, text=text))

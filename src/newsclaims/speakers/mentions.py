@@ -35,9 +35,11 @@ from newsclaims.speakers.names import (
     is_known_first_name,
     is_name_suffix,
     is_name_title,
+    is_party_label,
     strip_name_labels,
 )
 from newsclaims.speakers.organisations import (
+    is_org_head,
     is_org_name,
     is_source_description,
     org_reference_head,
@@ -45,6 +47,7 @@ from newsclaims.speakers.organisations import (
 )
 from newsclaims.speakers.words import (
     bare,
+    is_acronym,
     is_capitalised,
     is_name_word,
     is_org_word,
@@ -134,6 +137,8 @@ _DEGREES = frozenset({"kc", "qc", "esq", "phd"})
 def _is_person_name(words: Sequence[str]) -> bool:
     """No organisation or place word, or a known first name before one (`Anthony Lake`)."""
     words = [w for w in words if not is_name_suffix(w)]
+    if is_party_label(words[-1]):
+        return False
     if not any(is_org_word(w) for w in words):
         return True
     return len(words) >= 2 and is_known_first_name(words[0]) and not is_org_name(words)
@@ -158,6 +163,42 @@ def _name_then_role(body: Sequence[str], shown: Sequence[str], text: str) -> Men
     return Mention("name", text, person.name, " ".join(shown[k:]), person.title, person.gender)
 
 
+_ADDRESS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
+
+
+def _addressed_name(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
+    """`Mr. King`, `Dr. Bishop`: after a form of address, even a title word is a name."""
+    if len(body) < 2 or bare(body[0]) not in _ADDRESS or not body[0][:1].isupper():
+        return None
+    rest = body[1:]
+    if not all(is_capitalised(w) for w in rest) or any(is_org_word(w) for w in rest):
+        return None
+    if any(is_possessive(w) for w in rest):
+        return None
+    gender = HONORIFIC_GENDER.get(bare(body[0]))
+    return Mention("name", text, " ".join(shown[1:]), None, shown[0], gender)
+
+
+def _named_before_head(body: Sequence[str], shown: Sequence[str], text: str) -> Mention | None:
+    """`the state-run TNA news agency`, `the Syrian Observatory for Human Rights monitoring
+    group`: the name before the kind; a run without an organisation head word (`the United
+    Nations children's agency`) is a description."""
+    end = len(body)
+    while end > 0 and body[end - 1].islower():
+        end -= 1
+    if end == 0:
+        return None
+    if is_acronym(body[end - 1]) and is_org_name(body[end - 1 : end]):
+        return Mention("org", text, name=shown[end - 1])
+    start = end
+    while start > 0 and (is_capitalised(body[start - 1]) or bare(body[start - 1]) in CONNECTORS):
+        start -= 1
+    run = body[start:end]
+    if run and any(is_org_head(w) for w in run) and is_org_name(run):
+        return Mention("org", text, name=" ".join(strip_descriptors(shown[start:end])))
+    return None
+
+
 def _organisation_or_source(
     body: Sequence[str], shown: Sequence[str], determiner: str | None, text: str
 ) -> Mention | None:
@@ -165,18 +206,19 @@ def _organisation_or_source(
     if is_org_name(body):
         name = " ".join(strip_descriptors(shown))
         return Mention("org", text, name=name, definite=determiner not in {"a", "an"})
+    named = _name_then_role(body, shown, text)
+    if named is not None:
+        return named
     k = len(body)
     while k > 0 and is_capitalised(body[k - 1]):
         k -= 1
     lower_before = 0 < k < len(body) and body[k - 1].islower()
     if lower_before and bare(body[k - 1]) not in CONNECTORS and is_org_name(body[k:]):
         return Mention("org", text, name=" ".join(shown[k:]))
-    named = _name_then_role(body, shown, text)
-    if named is not None:
-        return named
     head = org_reference_head(body)
     if head is not None and determiner not in {"a", "an", "one"}:
-        return Mention("orgref", text, name=None, role=head)
+        named = _named_before_head(body, shown, text)
+        return named or Mention("orgref", text, name=None, role=head)
     if is_source_description(body) and not (determiner == "the" and is_role_noun(body[-1])):
         definite = determiner in {"the", "this"}
         return Mention("unnamed", text, None, " ".join(shown), definite=definite)
@@ -217,6 +259,9 @@ def _parse_mention(phrase: tuple[str, ...], lowered_first: bool) -> Mention | No
         shown = shown[1:]
     if not body:
         return Mention("other", text)
+    addressed = _addressed_name(body, shown, text)
+    if addressed is not None:
+        return addressed
     demonym = determiner == "the" and len(body) == 1 and _origin(body) is not None
     special = None if demonym else _organisation_or_source(body, shown, determiner, text)
     if special is not None:
@@ -262,4 +307,41 @@ def _parse_mention(phrase: tuple[str, ...], lowered_first: bool) -> Mention | No
         return Mention("role", text, None, role, title, gender, definite, origin)
     if determiner == "the" and len(body) == 1 and origin is not None:
         return Mention("role", text, None, None, None, None, True, origin)
+    if determiner in _INDEFINITE and _common_noun_phrase(body):
+        return Mention("unnamed", text, None, " ".join(shown), None, None, False, origin)
+    if determiner is None and _bare_plural_of_people(words):
+        return Mention("unnamed", text, None, " ".join(shown), None, None, False, origin)
     return Mention("other", text)
+
+
+_INDEFINITE = frozenset({"a", "an", "one", "another"})
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ee")
+"""`narrator`, `activist`, `resident`: nouns of people by their ending."""
+_NOT_AGENTS = frozenset(
+    {"letter", "paper", "poster", "banner", "number", "order", "border", "corner", "matter"}
+)
+_PEOPLE = frozenset(
+    {"friend", "man", "woman", "person", "witness", "neighbour", "neighbor", "relative"}
+)
+
+
+def _bare_plural_of_people(words: Sequence[str]) -> bool:
+    """`Protesters chanted`, `angry residents said`: people, unnamed, in the plural."""
+    head = bare(words[-1])
+    if len(words) > 3 or not head.endswith("s") or not all(w.isalpha() for w in words):
+        return False
+    if any(w[:1].isupper() for w in words[1:]):
+        return False
+    return _common_noun_phrase([w.lower() for w in words[:-1]] + [words[-1].lower()[:-1]])
+
+
+def _common_noun_phrase(body: Sequence[str]) -> bool:
+    """`a friend`, `a narrator`, `one neighbour`: somebody, unnamed, who speaks.
+
+    A noun of a person, told by its ending (not `a statement`, `a box`)."""
+    head = bare(body[-1])
+    if len(body) > 4 or not body[-1].isalpha() or not body[-1].islower():
+        return False
+    if head in _PEOPLE:
+        return True
+    return head.endswith(_AGENT_ENDINGS) and not head.endswith("ment") and head not in _NOT_AGENTS

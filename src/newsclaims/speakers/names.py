@@ -16,7 +16,10 @@ from nameparser.config import CONSTANTS
 from newsclaims.speakers.lexicon import Gender, read_words
 
 PARTY_LABELS = read_words("newsclaims.speakers", "party_labels.txt")
-_TITLES = frozenset(t.casefold().strip(".") for t in CONSTANTS.titles)
+_TITLES = frozenset(t.casefold().strip(".") for t in CONSTANTS.titles) | read_words(
+    "newsclaims.speakers", "rank_titles.txt"
+)
+"""nameparser's titles, with the short and plural forms news uses (`Del.`, `Sens.`)."""
 _SUFFIXES = frozenset(
     s.casefold().strip(".") for s in (*CONSTANTS.suffix_acronyms, *CONSTANTS.suffix_not_acronyms)
 )

@@ -119,6 +119,20 @@ def names_same_org(short: str, full: str) -> bool:
     return all(word in it for word in small)
 
 
+def _is_place(name: str) -> bool:
+    """A country speaking (`Turkey condemned`), or a capitalised header (`FULL TEXT`): not
+    what `the group` or `they` refer to."""
+    if " " in name:
+        return name.isupper()
+    return bare(name) in PLACE_WORDS or (name.isupper() and len(name) > 5)
+
+
+def _modifiers(description: str) -> set[str]:
+    """`the Syrian military source` → {syrian, military}: what tells two sources apart."""
+    words = [bare(w) for w in description.split()[:-1]]
+    return {w for w in words if w not in _INNER and w not in {"a", "an", "the", "this", "that"}}
+
+
 class OrganisationBook:
     """The organisations and unnamed sources of one article, by fullest name and recency.
 
@@ -161,6 +175,15 @@ class OrganisationBook:
         if acronym not in org.aliases:
             org.aliases.append(acronym)
 
+    def spell_out(self, long_forms: dict[str, str]) -> None:
+        """`OPCW` named in full only inside a quote (`The Organization for … (OPCW)`):
+        the canonical name is still the fullest one the article gives."""
+        for org in self.orgs:
+            full = long_forms.get(org.name)
+            if full is not None and names_same_org(org.name, full):
+                org.aliases.append(org.name)
+                org.name = full
+
     def by_alias(self, name: str) -> Person | None:
         return next((o for o in self.orgs if name in o.aliases), None)
 
@@ -176,11 +199,17 @@ class OrganisationBook:
     def by_head(self, head: str, position: Position) -> Person | None:
         """`the ministry`: the last organisation seen with that word; `the group`, `it`:
         the last one that spoke (or was seen); else the next one the article names."""
+        if head == "they":
+            # `The YPG reported no deaths … They added`: only an organisation that spoke.
+            bodies = [o for o in self._speakers if not _is_place(o.name)]
+            return bodies[-1] if bodies else None
         if head in ORG_GENERIC or head == "it":
             pools = [self._speakers, self._recent] if head == "it" else [self._speakers]
             for pool in pools:
-                if pool:
-                    return pool[-1]
+                # `the group`, `the body`: an organisation, not a country speaking.
+                fitting = pool if head == "it" else [o for o in pool if not _is_place(o.name)]
+                if fitting:
+                    return fitting[-1]
             if head == "it":
                 return None
             later = [o for o in self.orgs if o.first_seen > position]
@@ -195,8 +224,11 @@ class OrganisationBook:
         """An unnamed source; `the source` after `a military source` is that one again."""
         head = bare(description.split()[-1]).rstrip("s")
         if definite:
+            modifiers = _modifiers(description)
             for known in reversed(self._sources):
-                if bare(known.name.split()[-1]).rstrip("s") == head:
+                if bare(known.name.split()[-1]).rstrip("s") != head:
+                    continue
+                if not modifiers or modifiers & _modifiers(known.name):
                     return known
         source = self._make(description, "unnamed", position)
         self._sources.append(source)

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from newsclaims.speakers.lexicon import CONNECTORS, DETERMINERS, PLACE_WORDS, Gender
 from newsclaims.speakers.mentions import Mention
-from newsclaims.speakers.names import is_name_suffix, surname_start
+from newsclaims.speakers.names import first_name_gender, is_name_suffix, surname_start
 from newsclaims.speakers.organisations import OrganisationBook, SpeakerKind
 from newsclaims.speakers.words import bare
 
@@ -72,6 +72,8 @@ class Person:
     last_seen: Position = BEFORE_START
     kind: SpeakerKind = "person"
     aliases: list[str] = field(default_factory=list)
+    salience: int = 0
+    """How often the person was a subject or a speaker: who a bare surname means."""
 
     @property
     def first_name(self) -> str:
@@ -155,8 +157,9 @@ class PersonRegistry:
 
     def _titled_surname(self, name: str) -> Person | None:
         """A person so far known only by surname (`Mr. Obama`) whom a full name completes."""
+        gender = first_name_gender(name.split()[0])
         for person in self._by_surname.get(_surname_keys(name)[0], [])[-self._RECENT :]:
-            if len(person.name.split()) == 1:
+            if len(person.name.split()) == 1 and person.gender in (gender, None):
                 return person
         return None
 
@@ -174,8 +177,12 @@ class PersonRegistry:
         self._by_first.setdefault(person.first_name, []).append(person)
         return person
 
-    def _lookup_name(self, name: str, known_only: bool) -> Person | None:
-        """By full name, else among recent people with that surname (or first name)."""
+    def _lookup_name(
+        self, name: str, known_only: bool, gender: Gender | None = None
+    ) -> Person | None:
+        """By full name, else among recent people with that surname (or first name).
+
+        `Mr. Obama` after `Barack and Michelle Obama`: the title's gender decides."""
         exact = self._by_name.get(name.casefold())
         if exact is not None:
             return exact
@@ -185,15 +192,45 @@ class PersonRegistry:
             first = bare(parts[0])
             tail = [bare(w) for w in parts]
             candidates = [
-                p for p in candidates if p.first_name == first or _surname_words(p.name) == tail
+                p
+                for p in candidates
+                if p.first_name == first
+                or _surname_words(p.name) == tail
+                or [bare(w) for w in p.name.split()][-len(tail) :] == tail
             ]
         elif not candidates and known_only:
             candidates = self._by_first.get(bare(parts[0]), [])[-self._RECENT :]
+        if gender is not None and len(candidates) > 1:
+            fitting = [p for p in candidates if p.gender in (gender, None)]
+            candidates = fitting or candidates
         if not candidates:
             return None
+        if len(parts) == 1 and len(candidates) > 1:
+            # `Cruz` after `Ted Cruz` spoke five times and `Rafael Cruz` once was named.
+            most = max(p.salience for p in candidates)
+            candidates = [p for p in candidates if p.salience == most]
         # The one seen last; of those, the one introduced first.
         last = max(p.last_seen for p in candidates)
         return min((p for p in candidates if p.last_seen == last), key=lambda p: p.first_seen)
+
+    def alias(self, person: Person, name: str) -> None:
+        """Another full name of the same person (`Bobby Scott` for `Robert C. Scott`)."""
+        self._by_name.setdefault(name.casefold(), person)
+
+    def complete_surnames(self, pairs: dict[str, set[str]]) -> None:
+        """`Trump said` where the article writes `Donald Trump` only in a possessive or
+        the headline: the canonical name is the fullest one the article gives."""
+        for person in self.people:
+            if person.kind != "person" or " " in person.name:
+                continue
+            firsts = pairs.get(bare(person.name), set())
+            if person.gender is not None and len(firsts) > 1:
+                firsts = {f for f in firsts if first_name_gender(f) in (person.gender, None)}
+            if len(firsts) != 1:
+                continue
+            full = f"{next(iter(firsts))} {person.name}"
+            if full.casefold() not in self._by_name:
+                self._rename(person, full)
 
     def learn_gender(self, person: Person, gender: Gender) -> None:
         """`Moreau, who saved four match points in her semi-final`: her means she."""
@@ -207,6 +244,7 @@ class PersonRegistry:
         means far more often than someone named as an object or after `with`.
         """
         person.last_seen = max(person.last_seen, position)
+        person.salience += salient
         if person.kind != "person":
             self.orgs.see(person, salient)
             return
@@ -223,7 +261,12 @@ class PersonRegistry:
     def resolve(self, mention: Mention, position: Position) -> Resolution:
         """Map a mention to a canonical person, or to nobody when it is not known."""
         if mention.kind == "name" and mention.name:
-            person = self._lookup_name(mention.name, known_only=True)
+            gender = mention.gender if mention.title else None
+            person = self._lookup_name(mention.name, known_only=True, gender=gender)
+            if person is not None and person.gender not in (gender, None) and gender:
+                # `Mr. Obama` when only `Michelle Obama` is known: somebody else.
+                person = self._add(mention.name, position)
+                person.gender = gender
             return Resolution(person, mention, False)
         if mention.kind == "pronoun":
             return Resolution(self._pronoun(mention.gender), mention, True, "pronoun")
@@ -231,6 +274,8 @@ class PersonRegistry:
             person = self._by_role(mention.role, position)
             if person is None and mention.origin:
                 person = self._by_origin(mention.origin, position)
+            if person is None and _epithet(mention.role):
+                person = self._unroled_salient(mention.gender)
             if person is None:
                 person = self.orgs.source(_description(mention), True, position)
                 return Resolution(person, mention, True, "description")
@@ -264,6 +309,14 @@ class PersonRegistry:
                     return person
         return None
 
+    def _unroled_salient(self, gender: Gender | None) -> Person | None:
+        """`the New York businessman said`, `the Vermont senator`: an epithet for the main
+        person of the moment, as `he` would be, when no stated role matches."""
+        for person in reversed(self._salient[-2:]):
+            if (gender is None or person.gender in (gender, None)) and " " in person.name:
+                return person
+        return None
+
     def _candidates(self, position: Position) -> list[Person]:
         introduced = [p for p in self.people[-4 * self._RECENT :] if p.first_seen <= position]
         return [*reversed(self._recent), *reversed(introduced)]
@@ -282,6 +335,12 @@ class PersonRegistry:
             if any(have[:5] == stem for have in person.origins):
                 return person
         return None
+
+
+def _epithet(role: str) -> bool:
+    """`New York businessman`, `Republican nominee`, `Obama's strategist`: a role qualified
+    by a name refers back to someone; `the announcer`, `a band leader` may be new people."""
+    return any(word[:1].isupper() for word in role.split())
 
 
 def _surname_words(name: str) -> list[str]:
