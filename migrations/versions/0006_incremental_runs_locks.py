@@ -20,13 +20,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
-UTC_DATETIME = sa.DateTime(timezone=True)
-
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+UTC_DATETIME = sa.DateTime(timezone=True)
 
 RUN_COUNTERS = ("updated", "not_modified", "skipped", "replayed")
 
