@@ -93,8 +93,14 @@ def test_revisit_age_refetches_conditionally_and_counts_304(
     server, site, sources, db_url, tmp_path
 ):
     crawl(server, db_url, tmp_path, sources)
+    listings = crawl(server, db_url, tmp_path, sources, "-s", "NEWSCLAIMS_REVISIT_LISTINGS_AFTER=0")
+    assert not articles_requested(listings)  # section pages asked for again, stories not
+    assert len([u for u in listings if "/section/" in u]) == site.sections
     start_304 = len(server.not_modified)
-    second = crawl(server, db_url, tmp_path, sources, "-s", "NEWSCLAIMS_REVISIT_AFTER=0")
+    second = crawl(
+        server, db_url, tmp_path, sources,
+        "-s", "NEWSCLAIMS_REVISIT_AFTER=0", "-s", "NEWSCLAIMS_REVISIT_LISTINGS_AFTER=0",
+    )  # fmt: skip
     pages = [u for u in second if "/news/" in u or "/section/" in u or u.endswith(".test/")]
     assert sorted(server.not_modified[start_304:]) == sorted(pages)
     last = runs(db_url)[-1]

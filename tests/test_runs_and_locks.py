@@ -121,3 +121,35 @@ def test_concurrent_upgrades_of_a_new_database_wait_for_each_other(empty_databas
     engine = db.make_engine(empty_database)
     assert db.current_revision(engine) == db.head_revision()
     engine.dispose()
+
+
+def test_two_crawls_started_at_once_one_works_the_other_exits_4(db_url, tmp_path):
+    from newsclaims.fixtureweb.generated import GeneratedSite
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
+
+    from .conftest import FAST_CRAWL
+
+    site = GeneratedSite(30, delay=0.1)
+    server = start_fixture_server(DEFAULT_ROOT, generated=site)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(site.sources_toml())
+    command = [
+        sys.executable, "-m", "newsclaims.cli.main", "crawl", "--sources", str(sources),
+        "--db", db_url, "--proxy", server.proxy_url,
+        "-s", f"NEWSCLAIMS_SPOOL_DIR={tmp_path / 'spool'}", *FAST_CRAWL,
+    ]  # fmt: skip
+    try:
+        processes = [
+            subprocess.Popen(
+                command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        results = sorted((p.wait(timeout=300), p.communicate()[1]) for p in processes)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [code for code, _ in results] == [0, 4], results
+    assert "another run holds the crawl lock" in results[1][1]
+    fetched = [u for u in server.requested if "/news/" in u]
+    assert len(fetched) == len(set(fetched)) == site.count  # the work was done once

@@ -73,6 +73,7 @@ NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # base: each database has a subdirec
 # feed/sitemap entry says it changed or this many seconds passed; failed pages sooner.
 NEWSCLAIMS_INCREMENTAL = True
 NEWSCLAIMS_REVISIT_AFTER = 7 * 24 * 3600.0
+NEWSCLAIMS_REVISIT_LISTINGS_AFTER = 3600.0  # section pages (not articles): new links appear
 NEWSCLAIMS_RETRY_ERRORS_AFTER = 3600.0
 # The crawl lock and run heartbeats: a dead holder's lease expires after this many seconds
 # (at once when it was a process of this host).

@@ -3,8 +3,8 @@
 Feeds and sitemaps are read every run. A page a previous run finished (an article
 stored, a section page, an off-topic story) is not fetched again unless its feed or
 sitemap entry carries a later date than the one last seen, or ``NEWSCLAIMS_REVISIT_AFTER``
-passed (failed pages: ``NEWSCLAIMS_RETRY_ERRORS_AFTER``); start pages are always asked
-for. Every re-fetch is conditional (``If-None-Match``/``If-Modified-Since`` from the
+passed (section and listing pages, where new links appear: ``NEWSCLAIMS_REVISIT_LISTINGS_AFTER``;
+failed pages: ``NEWSCLAIMS_RETRY_ERRORS_AFTER``); start pages are always asked for. Every re-fetch is conditional (``If-None-Match``/``If-Modified-Since`` from the
 stored ETag and Last-Modified). A skipped page and a 304 answer become a small synthetic
 response listing the links the page had, so the spider still follows them: a run killed
 mid-way is resumed by the next one without fetching what it had finished.
@@ -67,6 +67,7 @@ class Incremental:
         self.url = database_url(settings)
         self.revisit_after = settings.getfloat("NEWSCLAIMS_REVISIT_AFTER")
         self.retry_errors_after = settings.getfloat("NEWSCLAIMS_RETRY_ERRORS_AFTER")
+        self.revisit_listings_after = settings.getfloat("NEWSCLAIMS_REVISIT_LISTINGS_AFTER")
         self.known: dict[str, KnownPage] = {}
         self.entry_dates: dict[str, datetime] = {}
         """The feed/sitemap date of each URL this run, however the page was reached."""
@@ -159,11 +160,10 @@ class Incremental:
         if known.outcome == "error":
             return None if age >= self.retry_errors_after else self._skip(request, known)
         entry: Entry | None = request.meta.get("nc_entry")
-        due = (
-            age >= self.revisit_after
-            or self._changed(known, entry)
-            or request.meta.get("nc_via") == "start"
+        revisit = (
+            self.revisit_listings_after if known.outcome == "not_article" else self.revisit_after
         )
+        due = age >= revisit or self._changed(known, entry) or request.meta.get("nc_via") == "start"
         if not due:
             self._note_entry(request)
             return self._skip(request, known)

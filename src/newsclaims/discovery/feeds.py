@@ -46,7 +46,9 @@ def parse_feed(body: bytes) -> list[Entry]:
             continue
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = _utc(stamp)
-        updated = _utc(item.get("updated_parsed")) or published
+        # The entry's own <updated>, read past feedparser's deprecated fallback to published.
+        own_updated = dict.get(item, "updated_parsed")
+        updated = _utc(own_updated) or published
         entries.append(Entry(link.strip(), item.get("title"), published, updated))
     return entries
 
