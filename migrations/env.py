@@ -37,7 +37,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    engine = make_engine(_url(), statement_timeout=0)  # a migration may rewrite a big table
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

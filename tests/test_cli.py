@@ -108,11 +108,12 @@ def test_quotes_from_html_and_text(tmp_path):
         ("We will win,", "Ana Ruiz", "said")
     ]
     table = run_cli("quotes", str(story), "--format", "table")
-    assert table.stdout.splitlines()[0].split("\t") == [
+    assert table.stdout.splitlines()[0].split() == [
+        "file",
         "kind",
         "speaker",
         "cue",
-        "paragraph",
+        "para",
         "quote",
     ]
 

@@ -16,6 +16,7 @@ import os
 BOT_NAME = "newsclaims"
 SPIDER_MODULES = ["newsclaims.spiders"]
 NEWSPIDER_MODULE = "newsclaims.spiders"
+COMMANDS_MODULE = "newsclaims.crawl.commands"  # `scrapy crawl news` checks the sources file
 
 USER_AGENT = "newsclaims/0.1 (+https://github.com/newsclaims/newsclaims; news research crawler)"
 ROBOTSTXT_OBEY = True
@@ -84,3 +85,8 @@ NEWSCLAIMS_REDIS_URL = ""  # a Redis URL: run as a worker on a shared frontier
 NEWSCLAIMS_REDIS_IDLE_CLOSE = 15.0  # a worker closes once the frontier was empty this long
 NEWSCLAIMS_REDIS_SEEN_TTL = 6 * 3600.0  # a fingerprint older than this counts as unseen
 NEWSCLAIMS_REDIS_PREFIX = "newsclaims"  # Redis keys: PREFIX:news:requests, …:seen, …
+
+# PostgreSQL waits (env, seconds; 0 = no limit): a server that accepts connections but never
+# answers is an outage after this long, not a hang. SQLite waits on locks instead (60 s).
+NEWSCLAIMS_DB_CONNECT_TIMEOUT = 10  # env; the driver counts whole seconds, at least 2
+NEWSCLAIMS_DB_STATEMENT_TIMEOUT = 300  # env; per statement (an export's fetches count apart)

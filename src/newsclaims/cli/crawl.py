@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -12,20 +13,34 @@ from newsclaims.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    LOG_LEVELS,
     CliError,
+    add_command,
     add_db,
     add_sources,
+    int_at_least,
     load_sources_file,
+    log_level,
+    nonempty,
 )
 from newsclaims.config.environment import database_url
 
 if TYPE_CHECKING:
     from newsclaims.crawl.runner import CrawlSummary
 
-CRAWL_EXAMPLES = """examples:
+CRAWL_EXAMPLES = """
   newsclaims crawl                                   # ./sources.toml into sqlite:///newsclaims.db
   newsclaims crawl --sources my.toml --db postgresql://user@host/newsclaims
+  newsclaims crawl --depth 0                         # start pages, feeds and sitemaps only
   newsclaims crawl -s DOWNLOAD_DELAY=2 --log-level INFO
+"""
+DEMO_EXAMPLES = """
+  newsclaims demo                                    # into ./newsclaims.db, then: newsclaims stats
+  newsclaims demo --db sqlite:///demo.db
+"""
+SERVE_EXAMPLES = """
+  newsclaims serve-fixtures --port 8765 &
+  newsclaims crawl --sources fixtures/sources.toml --proxy http://127.0.0.1:8765
 """
 DEMO_SPEED = {
     "AUTOTHROTTLE_START_DELAY": 0.1,
@@ -35,28 +50,47 @@ DEMO_SPEED = {
 
 
 def register(commands: Any) -> None:
-    crawl = commands.add_parser(
+    crawl = add_command(
+        commands,
         "crawl",
         help="crawl the configured sources into the database",
-        description="Crawl feeds, sitemaps and links of every source in the sources file.",
-        epilog=CRAWL_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Crawl feeds, sitemaps and links of every source in the sources file, "
+        "then print a summary. The schema is migrated first.",
+        examples=CRAWL_EXAMPLES,
     )
     add_sources(crawl)
     add_db(crawl)
-    crawl.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
+    crawl.add_argument(
+        "--proxy", metavar="URL", type=nonempty, help="send every request through this HTTP proxy"
+    )
     crawl.add_argument(
         "--redis",
         metavar="URL",
+        type=nonempty,
         help="run as a worker on the shared Redis frontier at URL (docs/deploy.md)",
     )
     crawl.add_argument(
-        "--depth", type=int, help="link-following depth (overrides the sources file)"
+        "--depth",
+        type=int_at_least(0),
+        metavar="N",
+        help="how many links deep to follow from start pages, feeds and sitemaps; 0 = those "
+        "pages only (default: the sources file's crawl.depth)",
     )
     crawl.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy or NEWSCLAIMS_* setting, repeatable (default: none)",
     )
-    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
+    crawl.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=log_level,
+        metavar="LEVEL",
+        help=f"Scrapy log level, one of {', '.join(LOG_LEVELS)}",
+    )
     crawl.add_argument(
         "--log-json",
         action="store_true",
@@ -64,20 +98,30 @@ def register(commands: Any) -> None:
     )
     crawl.set_defaults(handler=cmd_crawl)
 
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
         help="serve the bundled fixture site on loopback and crawl it",
         description="Serve the bundled fixture web on 127.0.0.1 and crawl it, offline.",
+        examples=DEMO_EXAMPLES,
     )
     add_db(demo)
     demo.set_defaults(handler=cmd_demo)
 
-    serve = commands.add_parser(
+    serve = add_command(
+        commands,
         "serve-fixtures",
         help="serve the fixture site as a loopback proxy",
         description="Serve the fixture web as an HTTP proxy on 127.0.0.1 until interrupted.",
+        examples=SERVE_EXAMPLES,
     )
-    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    serve.add_argument(
+        "--port",
+        type=int_at_least(0, 65535),
+        default=8765,
+        metavar="PORT",
+        help="TCP port on 127.0.0.1 to listen on; 0 picks a free one",
+    )
     serve.set_defaults(handler=cmd_serve_fixtures)
 
 
@@ -124,11 +168,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     path, _ = load_sources_file(args.sources)  # validates the file before anything starts
     url = database_url(args.db)
-    with db.reporting_unavailable(url):
+    with db.database_errors(url):
         db.upgrade(url)
     overrides: dict[str, Any] = dict(parse_setting(s) for s in args.set)
     if args.depth is not None:
-        overrides["DEPTH_LIMIT"] = args.depth
+        # The same road as the sources file's crawl.depth, so 0 means the same thing.
+        overrides["NEWSCLAIMS_CRAWL_DEPTH"] = args.depth
     if args.log_json:
         overrides["NEWSCLAIMS_LOG_JSON"] = True
     summary = run_crawl(
@@ -150,7 +195,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from newsclaims.storage import database as db
 
     url = database_url(args.db)
-    with db.reporting_unavailable(url):
+    with db.database_errors(url):
         db.upgrade(url)
     server = start_fixture_server(DEFAULT_ROOT)
     print(f"serving the fixture site on {server.proxy_url} (loopback proxy)", file=sys.stderr)
@@ -168,7 +213,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve_fixtures(args: argparse.Namespace) -> int:
     from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer
 
-    server = FixtureServer(DEFAULT_ROOT, args.port)
+    try:
+        server = FixtureServer(DEFAULT_ROOT, args.port)
+    except OSError as exc:
+        reason = "in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+        raise CliError(
+            f"cannot listen on 127.0.0.1:{args.port}: {reason}; pick another with --port "
+            "(0 picks a free one)",
+            EXIT_USAGE,
+        ) from exc
     print(
         f"fixture site on {server.proxy_url}; crawl with --proxy {server.proxy_url}",
         file=sys.stderr,

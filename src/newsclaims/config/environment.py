@@ -15,6 +15,12 @@ from newsclaims import settings
 DEFAULT_DATABASE_URL = settings.NEWSCLAIMS_DATABASE_URL
 DATABASE_URL_ENV = "NEWSCLAIMS_DATABASE_URL"
 SOURCES_ENV = "NEWSCLAIMS_SOURCES"
+CONNECT_TIMEOUT_ENV = "NEWSCLAIMS_DB_CONNECT_TIMEOUT"
+STATEMENT_TIMEOUT_ENV = "NEWSCLAIMS_DB_STATEMENT_TIMEOUT"
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value newsclaims cannot use (the message names it)."""
 
 
 def database_url(flag: str | None = None, environ: Mapping[str, str] | None = None) -> str:
@@ -25,6 +31,28 @@ def database_url(flag: str | None = None, environ: Mapping[str, str] | None = No
         # psycopg 3 is the driver we ship; SQLAlchemy's bare scheme means psycopg2.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _seconds(name: str, default: float, env: Mapping[str, str]) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise SettingError(f"{name}={text!r}: expected a number of seconds (0 = no limit)")
+    return value
+
+
+def database_timeouts(environ: Mapping[str, str] | None = None) -> tuple[float, float]:
+    """(connect, statement) timeouts in seconds for PostgreSQL; 0 means no limit."""
+    env = os.environ if environ is None else environ
+    return (
+        _seconds(CONNECT_TIMEOUT_ENV, settings.NEWSCLAIMS_DB_CONNECT_TIMEOUT, env),
+        _seconds(STATEMENT_TIMEOUT_ENV, settings.NEWSCLAIMS_DB_STATEMENT_TIMEOUT, env),
+    )
 
 
 def sources_path(flag: str | None = None, environ: Mapping[str, str] | None = None) -> Path:

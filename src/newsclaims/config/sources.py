@@ -226,7 +226,14 @@ def load_sources(path: str | Path) -> SourcesFile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SourcesError(f"{path}: sources file not found") from None
+        raise SourcesError(
+            f"{path}: sources file not found; pass --sources FILE (scrapy: -a sources=FILE) "
+            "or set NEWSCLAIMS_SOURCES (sources.example.toml is a start)"
+        ) from None
+    except IsADirectoryError:
+        raise SourcesError(f"{path}: is a directory; give the sources file (TOML)") from None
+    except OSError as exc:
+        raise SourcesError(f"{path}: cannot read the sources file: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SourcesError(f"{path}: not valid TOML: {exc}") from None
     try:

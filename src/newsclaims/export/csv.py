@@ -7,15 +7,15 @@ header row. Which rows and columns: ``export.datasets``.
 from __future__ import annotations
 
 import csv
+import os
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
-
-from sqlalchemy import Engine
-
-from newsclaims.export.datasets import Filters, columns, rows
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -49,27 +49,51 @@ def cell(value: Any) -> Any:
 
 
 def write_csv(
-    engine: Engine,
-    dataset: str,
-    filters: Filters,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
     out: IO[str],
     *,
     excel: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write one dataset as CSV; returns the number of data rows written."""
-    header = columns(dataset)
+    """Write one dataset as CSV; returns the number of data rows written.
+
+    ``rows`` come from ``datasets.start_rows``, whose query has already run, so a query that
+    fails has written nothing, not even the header.
+    """
     if excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
-    for row in rows(engine, dataset, filters):
+    for row in rows:
         writer.writerow(list(map(cell, row)))
         count += 1
         if progress is not None and count % 10000 == 0:
             progress(count)
     return count
+
+
+@contextmanager
+def replace_atomically(target: Path) -> Iterator[IO[str]]:
+    """A temporary file beside ``target`` that becomes ``target`` only when the block ends
+    without an error; on any error (or Ctrl-C) it is removed and ``target`` is untouched."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed or removed below)
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        suffix=".partial",
+        delete=False,
+    )
+    try:
+        with handle:
+            yield handle
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 class TerminalProgress:

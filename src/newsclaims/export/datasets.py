@@ -8,6 +8,7 @@ cells is ``export.csv``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,14 +63,15 @@ def _article_filters(filters: Filters, table: Table) -> list[Any]:
     if filters.until:
         conditions.append(when < filters.until)
     if filters.source:
-        conditions.append(table.c.outlet == filters.source)
+        conditions.append(_name_match(table.c.outlet, filters.source))
     if filters.topic and "topic" in table.c:
         conditions.append(table.c.topic == filters.topic)
     return conditions
 
 
-def _speaker_match(column: Any, speaker: str) -> Any:
-    return func.lower(column) == speaker.lower()
+def _name_match(column: Any, name: str) -> Any:
+    """Names are matched in any case: `--source VOA` finds voa, `--speaker "john kerry"` Kerry."""
+    return func.lower(column) == name.lower()
 
 
 def _query(dataset: str, filters: Filters) -> AnySelect:
@@ -86,7 +88,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
             q = QUOTE_DETAILS
             query = query.where(
                 exists().where(
-                    q.c.article_id == t.c.article_id, _speaker_match(q.c.speaker, filters.speaker)
+                    q.c.article_id == t.c.article_id, _name_match(q.c.speaker, filters.speaker)
                 )
             )
         return query.order_by(t.c.article_id)
@@ -111,7 +113,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
                 exists().where(
                     q.c.article_id == p.c.article_id,
                     q.c.paragraph == p.c.position,
-                    _speaker_match(q.c.speaker, filters.speaker),
+                    _name_match(q.c.speaker, filters.speaker),
                 )
             )
         return query.order_by(p.c.article_id, p.c.position)
@@ -131,7 +133,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
             q.c.speaker_type, q.c.resolution,
         ).where(*_article_filters(filters, q))  # fmt: skip
         if filters.speaker:
-            query = query.where(_speaker_match(q.c.speaker, filters.speaker))
+            query = query.where(_name_match(q.c.speaker, filters.speaker))
         return query.order_by(q.c.quote_id)
     if dataset == "claims":
         c = CLAIM_SUMMARY
@@ -141,12 +143,12 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
         if filters.until:
             conditions.append(c.c.first_seen < filters.until)
         if filters.speaker:
-            conditions.append(_speaker_match(c.c.speaker, filters.speaker))
+            conditions.append(_name_match(c.c.speaker, filters.speaker))
         if filters.source or filters.topic:
             q, m = QUOTE_DETAILS, CLAIM_MENTIONS
             inner = [m.c.claim_id == c.c.claim_id]
             if filters.source:
-                inner.append(q.c.outlet == filters.source)
+                inner.append(_name_match(q.c.outlet, filters.source))
             if filters.topic:
                 inner.append(q.c.topic == filters.topic)
             conditions.append(exists().where(m.c.quote_id == q.c.quote_id, and_(*inner)))
@@ -177,7 +179,7 @@ def _query(dataset: str, filters: Filters) -> AnySelect:
             outlets.label("outlets"), roles.label("roles"), s.c.speaker_type,
         )  # fmt: skip
         if filters.speaker:
-            query = query.where(_speaker_match(s.c.name, filters.speaker))
+            query = query.where(_name_match(s.c.name, filters.speaker))
         if filters.since or filters.until or filters.source or filters.topic:
             query = query.where(exists().where(*quote_filter))
         return query.order_by(s.c.id)
@@ -196,3 +198,11 @@ def rows(engine: Engine, dataset: str, filters: Filters, batch: int = 2000) -> I
         result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
         for partition in result.partitions():
             yield from partition
+
+
+def start_rows(engine: Engine, dataset: str, filters: Filters) -> tuple[list[str], Iterator[tuple]]:
+    """The dataset's columns and rows, with the query already run and its first row
+    fetched: a database error is raised here, before the caller has written anything."""
+    stream = rows(engine, dataset, filters)
+    first = next(stream, None)
+    return columns(dataset), stream if first is None else itertools.chain([first], stream)

@@ -15,6 +15,7 @@ from typing import Literal
 from newsclaims.quotes.cues import SOURCE_CUES, WINDOW
 from newsclaims.quotes.paragraph import Cue, Para, sentence_initial, sentence_start
 from newsclaims.quotes.phrases import NounPhrase, read_backward, read_forward
+from newsclaims.records import Resolution as QuoteResolution
 from newsclaims.speakers.mentions import Mention, is_personal, is_speaker
 from newsclaims.speakers.registry import Person, PersonRegistry, Position
 
@@ -33,7 +34,7 @@ class Attribution:
     cue: str | None
     inferred: bool
     how: How
-    resolved: str = "named"
+    resolved: QuoteResolution = "named"
     """How the speaker was found from the mention (`registry.How`, or `continuation`)."""
     source_only: bool = False
     """`…, the BBC reported`: an organisation reporting, weaker than a person cue."""

@@ -66,6 +66,8 @@ def is_cue(para: Para, i: int) -> str | None:
     if not token.word:
         return None
     low = token.text.casefold()
+    if low not in CUES and low not in ("according", "put"):
+        return None
     if low in ("according", "put"):
         # `according to X`; `as X put it, "…"`
         nxt = para.tokens[i + 1] if i + 1 < len(para.tokens) else None

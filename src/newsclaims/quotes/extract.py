@@ -155,10 +155,27 @@ def extract_quotes(paragraphs: Sequence[str], headline: str | None = None) -> li
     return head + body
 
 
-def read_text_document(text: str) -> tuple[str | None, list[str]]:
-    """A plain-text article: first non-empty line the headline, later lines paragraphs."""
+HEADLINE_MAX_WORDS = 20
+_SENTENCE_END = (".", "!", "?", "…", ":", ";", ",")
+_CLOSERS = "\"'”’»)]"
+
+
+def looks_like_headline(line: str) -> bool:
+    """Short and not a sentence: no final sentence punctuation (inside closing quotes too),
+    so `"We will win," coach Ana Ruiz said.` is body text and `Kerry Hails Air Strikes` is not."""
+    words = line.split()
+    return 0 < len(words) <= HEADLINE_MAX_WORDS and not line.rstrip(_CLOSERS).endswith(
+        _SENTENCE_END
+    )
+
+
+def read_text_document(text: str, headline: bool | None = True) -> tuple[str | None, list[str]]:
+    """A plain-text article: non-empty lines are paragraphs; the first is the headline when
+    ``headline`` is True, never when False, and when it looks like one when None."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return None, []
-    return lines[0], lines[1:]
+    if headline or (headline is None and looks_like_headline(lines[0])):
+        return lines[0], lines[1:]
+    return None, lines

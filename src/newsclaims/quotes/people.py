@@ -168,6 +168,8 @@ def acronym_long_forms(paras: Sequence[Para]) -> dict[str, str]:
     """Acronym → the capitalised name written before it in brackets, anywhere."""
     forms: dict[str, str] = {}
     for para in paras:
+        if "(" not in para.text:
+            continue
         for match in _LONG_FORM_RE.finditer(para.text):
             words = match.group(1).split()
             while words and words[0].casefold() in {"the", "a", "an"}:

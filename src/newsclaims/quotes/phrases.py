@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from newsclaims.quotes.cues import CUES
-from newsclaims.quotes.paragraph import Para, sentence_start
+from newsclaims.quotes.paragraph import Para
 from newsclaims.speakers.lexicon import (
     CONNECTORS,
     DETERMINERS,
@@ -57,7 +57,7 @@ class NounPhrase:
 def lowered(para: Para, i: int) -> bool:
     """A sentence's first word that the article elsewhere writes in lower case."""
     token = para.tokens[i]
-    if i != sentence_start(para, i) or not is_capitalised(token.text):
+    if i != para.sentence_starts[token.sentence] or not token.text[:1].isupper():
         return False
     low = token.text.casefold()
     return low in para.common or low in ROLE_HEADS

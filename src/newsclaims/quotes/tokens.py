@@ -18,10 +18,11 @@ from newsclaims.speakers.words import is_capitalised
 _TOKEN_RE = re.compile(r"\w[\w.'’\-]*|[^\w\s]")
 _ABBREVIATIONS = read_words("newsclaims.quotes", "abbreviations.txt")
 TERMINAL = frozenset(".!?…")
+_TRAILING = frozenset(".'’-")
 """Marks that end a sentence."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A word, a punctuation mark, or a whole quote (`quote` is its span's index)."""
 
@@ -45,17 +46,22 @@ def _keeps_dot(word: str) -> bool:
 
 def _word_tokens(text: str, start: int, end: int) -> list[Token]:
     tokens: list[Token] = []
+    append = tokens.append
     for match in _TOKEN_RE.finditer(text, start, end):
-        word, pos = match.group(), match.start()
+        word = match.group()
+        pos, stop = match.span()
         if not word[0].isalnum() and word[0] != "_":
-            tokens.append(Token(word, pos, match.end(), False))
+            append(Token(word, pos, stop, False))
+            continue
+        if word[-1] not in _TRAILING:
+            append(Token(word, pos, stop, True))
             continue
         trimmed = word
         while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
             trimmed = trimmed[:-1]
-        tokens.append(Token(trimmed, pos, pos + len(trimmed), True))
-        for k in range(pos + len(trimmed), match.end()):
-            tokens.append(Token(text[k], k, k + 1, False))
+        append(Token(trimmed, pos, pos + len(trimmed), True))
+        for k in range(pos + len(trimmed), stop):
+            append(Token(text[k], k, k + 1, False))
     return tokens
 
 

@@ -94,16 +94,19 @@ def is_source_description(words: Sequence[str]) -> bool:
     return bool(words) and words[-1].islower() and bare(words[-1]) in SOURCE_HEADS
 
 
+@lru_cache(maxsize=1 << 14)
 def initials(name: str) -> str:
     """`Syrian Observatory for Human Rights` → `SOHR` (connectors skipped)."""
     return "".join(w[0] for w in _content(name.replace("-", " ").split()) if w[:1].isalpha())
 
 
-def org_words(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def org_words(name: str) -> tuple[str, ...]:
     """The content words of an organisation name, lower case, for containment tests."""
-    return [bare(w) for w in _content(name.split())]
+    return tuple(bare(w) for w in _content(name.split()))
 
 
+@lru_cache(maxsize=1 << 16)
 def names_same_org(short: str, full: str) -> bool:
     """`the Observatory`, `SOHR`, `Syrian Observatory` all name `Syrian Observatory for …`."""
     if short.casefold() == full.casefold():

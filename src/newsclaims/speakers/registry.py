@@ -60,7 +60,7 @@ def roles_match(mention_role: str, person_role: str) -> bool:
     return fuzz.token_set_ratio(want, have) >= 90
 
 
-@dataclass
+@dataclass(eq=False)
 class Person:
     """One real person named in an article, with everything known about them."""
 

@@ -55,6 +55,7 @@ def is_possessive(word: str) -> bool:
     return word.endswith(("'s", "’s", "s'", "s’"))
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_acronym(word: str) -> bool:
     """All-capital tokens (BBC, ISIS, NATO) name organisations, not people."""
     letters = [c for c in word if c.isalpha()]
@@ -104,6 +105,7 @@ def is_name_word(word: str) -> bool:
     return low not in NON_NAME_WORDS
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 @lru_cache(maxsize=_WORD_CACHE)
 def is_np_word(word: str) -> bool:
     """A token that may sit inside a speaker noun phrase (name, role, rank, place)."""
