@@ -214,3 +214,14 @@ def test_summary_counts_match_the_database(crawl):
     assert int(summary["quotes stored"]) == crawl.counts_after_first["quotes"] > 0
     assert int(summary["stored articles"]) == crawl.counts_after_first["articles"]
     assert int(summary["errors"]) == crawl.counts_after_first["fetch_errors"]
+
+
+def test_runs_command_lists_each_run_with_its_counts(crawl):
+    from .conftest import run_cli
+
+    result = run_cli("runs", "--db", crawl.url)
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split()[:4] == ["id", "status", "started", "finished"]
+    assert "not_modified" in header and "skipped" in header
+    assert [row.split()[1] for row in rows] == ["finished", "finished"]  # newest first

@@ -33,6 +33,8 @@ CRAWL_EXAMPLES = """
   newsclaims crawl --sources my.toml --db postgresql://user@host/newsclaims
   newsclaims crawl --depth 0                         # start pages, feeds and sitemaps only
   newsclaims crawl -s DOWNLOAD_DELAY=2 --log-level INFO
+  newsclaims crawl --redis redis://host:6379/0 --db postgresql://…  # a distributed worker
+  newsclaims crawl --log-json                        # for cron/systemd (docs/deploy.md)
 """
 DEMO_EXAMPLES = """
   newsclaims demo                                    # into ./newsclaims.db, then: newsclaims stats
