@@ -113,3 +113,18 @@ def test_without_incremental_every_page_is_fetched(server, site, sources, db_url
     again = crawl(server, db_url, tmp_path, sources, "-s", "NEWSCLAIMS_INCREMENTAL=false")
     assert len(articles_requested(again)) == site.count
     assert runs(db_url)[-1].unchanged == site.count
+
+
+def test_a_second_crawls_warc_holds_only_what_it_fetched(server, site, sources, db_url, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    crawl(server, db_url, tmp_path, sources, "--warc-out", str(tmp_path / "first"))
+    second = crawl(server, db_url, tmp_path, sources, "--warc-out", str(tmp_path / "second"))
+    recorded = []
+    for path in sorted((tmp_path / "second").iterdir()):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response":
+                    recorded.append(record.rec_headers.get_header("WARC-Target-URI"))
+    assert recorded and not [u for u in recorded if "/news/" in u or "/section/" in u]
+    assert set(recorded) <= set(second) | {u.replace("http://", "https://") for u in second}

@@ -50,6 +50,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
+    "newsclaims.crawl.warcout.WarcOut": 510,
 }
 DOWNLOADER_MIDDLEWARES = {
     # After redirects and decompression (590, 600) see the final response; before retries.
@@ -85,6 +86,8 @@ NEWSCLAIMS_REDIS_URL = ""  # a Redis URL: run as a worker on a shared frontier
 NEWSCLAIMS_REDIS_IDLE_CLOSE = 15.0  # a worker closes once the frontier was empty this long
 NEWSCLAIMS_REDIS_SEEN_TTL = 6 * 3600.0  # a fingerprint older than this counts as unseen
 NEWSCLAIMS_REDIS_PREFIX = "newsclaims"  # Redis keys: PREFIX:news:requests, …:seen, …
+NEWSCLAIMS_WARC_OUT = ""  # a folder: write every response as WARC.gz there (crawl --warc-out)
+NEWSCLAIMS_WARC_MAX_BYTES = 1024**3  # a new WARC file once the current one passes this size
 
 # PostgreSQL waits (env, seconds; 0 = no limit): a server that accepts connections but never
 # answers is an outage after this long, not a hang. SQLite waits on locks instead (60 s).

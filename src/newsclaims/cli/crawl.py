@@ -94,6 +94,12 @@ def register(commands: Any) -> None:
         help=f"Scrapy log level, one of {', '.join(LOG_LEVELS)}",
     )
     crawl.add_argument(
+        "--warc-out",
+        metavar="DIR",
+        type=nonempty,
+        help="also write every response as WARC.gz files here (replay with newsclaims ingest)",
+    )
+    crawl.add_argument(
         "--log-json",
         action="store_true",
         help="log one JSON object per line on stderr, and print the summary as JSON",
@@ -178,6 +184,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides["NEWSCLAIMS_CRAWL_DEPTH"] = args.depth
     if args.log_json:
         overrides["NEWSCLAIMS_LOG_JSON"] = True
+    if args.warc_out:
+        overrides["NEWSCLAIMS_WARC_OUT"] = args.warc_out
     summary = run_crawl(
         path, url, proxy=args.proxy, redis=args.redis, log_level=args.log_level, overrides=overrides
     )

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from newsclaims import __version__
-from newsclaims.cli import crawl, database, export, pages, runs
+from newsclaims.cli import crawl, database, export, ingest, pages, runs
 from newsclaims.cli.common import (
     EXIT_CODES,
     EXIT_INTERRUPTED,
@@ -48,7 +48,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"newsclaims {__version__}")
     add_debug(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl, database, pages, export, runs):
+    for module in (crawl, database, pages, export, ingest, runs):
         module.register(commands)
     return parser
 

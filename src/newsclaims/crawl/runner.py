@@ -49,7 +49,7 @@ def redis_settings(url: str) -> dict[str, Any]:
         "SCHEDULER_QUEUE_CLASS": "newsclaims.crawl.distributed.TrackedQueue",
         "DUPEFILTER_CLASS": "newsclaims.crawl.distributed.ExpiringDupeFilter",
         "SCHEDULER_PERSIST": True,
-        "EXTENSIONS": {**EXTENSIONS, "newsclaims.crawl.distributed.Frontier": 510},
+        "EXTENSIONS": {**EXTENSIONS, "newsclaims.crawl.distributed.Frontier": 520},
     }
 
 

@@ -177,13 +177,29 @@ def _save_quotes(
     return rows
 
 
+def _speakers_seen(session: Session) -> dict[tuple[str, str | None, str | None], int]:
+    """This transaction's speaker ids; a rollback starts a new transaction and so an empty one."""
+    transaction = session.get_transaction()
+    cached = session.info.get("newsclaims_speakers")
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, {})
+        session.info["newsclaims_speakers"] = cached
+    return cached[1]
+
+
 def _speaker_id(session: Session, name: str, speaker_type: str | None, role: str | None) -> int:
     """The speaker of this name, created if new; one row per name, whatever its type.
 
     The first non-null type wins: a type is filled in when the row has none and never
     replaced, so a person and an organisation of the same name share the first one's.
     The fill-in is one guarded UPDATE, so concurrent writers cannot flip it either.
+    Within one transaction each (name, type, role) is written once: a batch of articles
+    quoting the same people repeats no statement (the cache dies with the session).
     """
+    seen = _speakers_seen(session)
+    known = seen.get((name, speaker_type, role))
+    if known is not None:
+        return known
     speaker_id = get_or_create_id(
         session, models.Speaker, {"name": name[:200]}, {"speaker_type": speaker_type}
     )
@@ -200,6 +216,7 @@ def _speaker_id(session: Session, name: str, speaker_type: str | None, role: str
             {"speaker_id": speaker_id, "role": role[:300]},
             ["speaker_id", "role"],
         )
+    seen[(name, speaker_type, role)] = speaker_id
     return speaker_id
 
 

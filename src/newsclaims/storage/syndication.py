@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from newsclaims import models
@@ -117,11 +117,11 @@ def _store_article_keys(session: Session, article_id: int, keys: Sequence[tuple[
     session.execute(
         delete(models.ArticleSignature).where(models.ArticleSignature.article_id == article_id)
     )
-    session.add_all(
-        models.ArticleSignature(article_id=article_id, band=band, bucket=bucket)
-        for band, bucket in keys
-    )
-    session.flush()
+    if keys:  # one executemany, not an ORM object per band key
+        session.execute(
+            insert(models.ArticleSignature),
+            [{"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in keys],
+        )
 
 
 def _candidate_articles(

@@ -13,6 +13,9 @@ An unchanged article skips steps 2 and 3 (nothing they depend on changed).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims import records as items
@@ -41,3 +44,21 @@ def write_in_session(session: Session, article: items.Article, run_id: int | Non
         claims.record_claims(session, saved.quotes, saved.row)
         claims.delete_unmentioned(session, saved.replaced_claim_ids)
     return saved.outcome
+
+
+def write_articles(
+    target: ArticleStore | sessionmaker[Session],
+    batch: Sequence[items.Article],
+    run_id: int | None = None,
+) -> list[Outcome]:
+    """``write_article`` for many articles in one transaction (one commit, one fsync).
+
+    When another writer takes a unique key first, the batch is rolled back and written
+    one article per transaction, so a conflict costs one batch's speed and never a row.
+    """
+    sessions = target.sessions if isinstance(target, ArticleStore) else target
+    try:
+        with sessions.begin() as session:
+            return [write_in_session(session, article, run_id) for article in batch]
+    except IntegrityError:
+        return [write_article(sessions, article, run_id) for article in batch]

@@ -1,0 +1,102 @@
+"""CPU per page of each stage of the pipeline, one process, no profiler overhead.
+
+On the invented bench corpus (bench/corpus.py): bare ``trafilatura.extract`` beside each
+stage of ``analyse_page`` (extraction with metadata and page signals, paragraph dedup,
+topic, quotes), then the write of every on-topic article into a fresh SQLite database,
+one transaction per article and in batches of 50. CPU is ``time.process_time`` of this
+process (SQLite runs in it, so its work is counted too).
+
+Run: python bench/stages.py [PAGES]   (default 200)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus
+import trafilatura
+
+from newsclaims.archives.analyse import fetched_page
+from newsclaims.archives.records import ArchivedPage
+from newsclaims.archives.sources import SourceMatcher
+from newsclaims.config.sources import load_sources
+from newsclaims.pages.analyse import AnalysisOptions, analyse_page
+from newsclaims.pages.extraction import extract_page
+from newsclaims.pages.paragraphs import drop_repeated_paragraphs
+from newsclaims.pages.topic import score_topic
+from newsclaims.quotes import extract_quotes
+from newsclaims.records import Article
+from newsclaims.storage import database as db
+from newsclaims.storage.articles import ArticleStore
+from newsclaims.storage.writer import write_article, write_articles
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        articles = corpus.generate(root / "site", count)
+        config = load_sources(root / "site" / "sources.toml")
+        options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
+        matcher = SourceMatcher.from_config(config)
+        cpu: dict[str, float] = dict.fromkeys(
+            ("decode", "bare trafilatura.extract", "extract_page", "dedup", "topic", "quotes",
+             "analyse_page (all)"), 0.0)  # fmt: skip
+        stored: list[Article] = []
+        for url, file in articles:
+            started = time.process_time()
+            page = fetched_page(ArchivedPage(url=url, body=file.read_bytes(), origin=url), matcher)
+            cpu["decode"] += time.process_time() - started
+            started = time.process_time()
+            trafilatura.extract(page.html, url=url)
+            cpu["bare trafilatura.extract"] += time.process_time() - started
+            started = time.process_time()
+            article = extract_page(page.html, url, page.source, min_words=options.min_words).article
+            cpu["extract_page"] += time.process_time() - started
+            started = time.process_time()
+            article.paragraphs, _ = drop_repeated_paragraphs(article.paragraphs)
+            cpu["dedup"] += time.process_time() - started
+            started = time.process_time()
+            verdict = score_topic(article.title, article.text, options.topic)
+            cpu["topic"] += time.process_time() - started
+            started = time.process_time()
+            if verdict.on_topic:
+                extract_quotes([p.text for p in article.paragraphs], article.title)
+            cpu["quotes"] += time.process_time() - started
+            started = time.process_time()
+            analysis = analyse_page(page, options)
+            cpu["analyse_page (all)"] += time.process_time() - started
+            if analysis.on_topic:
+                stored.append(analysis.article)
+        base = cpu["bare trafilatura.extract"]
+        print(f"{len(articles)} invented pages ({len(stored)} on topic), CPU ms per page")
+        for name, seconds in cpu.items():
+            print(
+                f"  {name:<28} {1000 * seconds / len(articles):6.1f}   {seconds / base:5.2f}x bare"
+            )
+        for label, batch in (("one transaction each", 1), ("batches of 50", 50)):
+            url = f"sqlite:///{root / f'write-{batch}.db'}"
+            db.upgrade(url)
+            store = ArticleStore(db.make_engine(url))
+            started = time.process_time()
+            if batch == 1:
+                for article in stored:
+                    write_article(store, article)
+            else:
+                for i in range(0, len(stored), batch):
+                    write_articles(store, stored[i : i + batch])
+            seconds = time.process_time() - started
+            store.engine.dispose()
+            per_page = 1000 * seconds / len(articles)
+            print(
+                f"  write, {label:<21} {1000 * seconds / len(stored):6.1f} per stored article "
+                f"({per_page:.1f} per page, {seconds / base:5.2f}x bare)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""WARC and WARC.gz files → archived pages, one record at a time (flat memory at any size).
+
+warcio parses the records. A record that cannot be read (a corrupt header, a digest that
+does not match, a body cut short) is reported with its file offset; reading then resumes
+at the next record boundary found after it (the next gzip member or ``WARC/1.`` line), so
+one bad record never costs the rest of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+
+from newsclaims import settings
+from newsclaims.archives.records import ArchivedPage, ArchiveEvent, Damaged, Skipped
+from newsclaims.dates import parse_datetime
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+_SCAN_CHUNK = 1 << 20
+
+
+class _QuietIterator(ArchiveIterator):
+    """warcio prints a multi-line warning of its own for a bad record; we report it once."""
+
+    INC_RECORD = ""
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def read_warc(path: Path, max_body: int = settings.DOWNLOAD_MAXSIZE) -> Iterator[ArchiveEvent]:
+    """Every record of the file as a page, a skip or a damage report, in file order."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        compressed = fh.read(3) == _GZIP_MAGIC
+        position: int | None = 0
+        resyncing = False
+        while position is not None and position < size:
+            fh.seek(position)
+            failure = yield from _read_from(fh, path, max_body, size)
+            if failure is None:
+                return
+            offset, reason, read_any = failure
+            if read_any or not resyncing:
+                yield Damaged(f"{path}@{offset}", offset, reason)
+            # A marker found by scanning may be a false start inside damaged bytes: a failure
+            # right there is the same damage, not a new report.
+            resyncing = True
+            position = _next_boundary(fh, offset + 1, _GZIP_MAGIC if compressed else _WARC_MAGIC)
+
+
+def _read_from(
+    fh: BinaryIO, path: Path, max_body: int, size: int
+) -> Generator[ArchiveEvent, None, tuple[int, str, bool] | None]:
+    """Yield records from the current position; return None at a clean end of file, else
+    (offset, reason, whether any record was read) for the record that failed."""
+    iterator = _QuietIterator(fh, check_digests="raise")
+    pending: tuple[int, ArchiveEvent] | None = None
+    read_any = False
+    try:
+        for record in iterator:
+            offset = iterator.offset
+            if pending is not None:
+                # The previous record passed its digest check (done on advancing): release it.
+                yield pending[1]
+                read_any = True
+                pending = None
+            pending = (offset, _event(record, path, offset, max_body))
+    except Exception as exc:  # warcio raises assorted types on bad bytes
+        offset = iterator.offset
+        if pending is not None and pending[0] != offset:
+            yield pending[1]
+            read_any = True
+        return offset, _reason(exc), read_any
+    if pending is not None:
+        yield pending[1]
+        read_any = True
+    end = iterator.offset
+    if end < size and _has_bytes(fh, end):
+        # warcio stops quietly at a gzip member cut short: the rest of the file is damage.
+        return end, "truncated record (unexpected end of file)", read_any
+    return None
+
+
+def _has_bytes(fh: BinaryIO, offset: int) -> bool:
+    fh.seek(offset)
+    return bool(fh.read(64).strip(b"\r\n"))
+
+
+def _event(record: Any, path: Path, offset: int, max_body: int) -> ArchiveEvent:
+    event = _classify(record, f"{path}@{offset}", max_body)
+    # Read what is left (warcio would anyway) to learn whether the record was complete.
+    while record.raw_stream.read(1 << 16):
+        pass
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        raise TruncatedRecord(f"record cut short: {missing} of {record.length} bytes missing")
+    return event
+
+
+def _classify(record: Any, origin: str, max_body: int) -> ArchiveEvent:
+    kind = record.rec_type
+    if kind != "response":
+        return Skipped(kind or "unknown", origin)
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    headers = record.http_headers
+    if headers is None:
+        if url.lower().startswith(("http://", "https://")):
+            raise DamagedRecord("an HTTP response record without a readable HTTP header")
+        return Skipped("not_http", origin)  # dns: and other non-HTTP captures
+    try:
+        status = int(headers.get_statuscode())
+    except (TypeError, ValueError):
+        raise DamagedRecord("an unreadable HTTP status line") from None
+    if not 200 <= status < 300:
+        return Skipped(f"http_{status // 100}xx", origin)
+    content_type = headers.get_header("Content-Type")
+    if content_type is not None and "html" not in content_type.lower():
+        return Skipped("not_html", origin)
+    body = record.content_stream().read(max_body + 1)
+    if len(body) > max_body:
+        return Skipped("too_large", origin)
+    return ArchivedPage(
+        url=url,
+        body=body,
+        origin=origin,
+        fetched_at=parse_datetime(record.rec_headers.get_header("WARC-Date")),
+        status=status,
+        content_type=content_type,
+    )
+
+
+class DamagedRecord(ValueError):
+    """A record warcio could parse but whose content makes no sense (lost headers)."""
+
+
+class TruncatedRecord(DamagedRecord):
+    """A record whose body ends before its Content-Length."""
+
+
+def _reason(exc: Exception) -> str:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if "Invalid WARC record" in message:
+        message = "invalid WARC record header"
+    return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
+
+
+def _next_boundary(fh: BinaryIO, start: int, magic: bytes) -> int | None:
+    """The offset of the next record start at or after ``start``, or None."""
+    fh.seek(start)
+    carry = b""
+    base = start
+    while True:
+        chunk = fh.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        data = carry + chunk
+        at = data.find(magic)
+        while at != -1:
+            if magic == _GZIP_MAGIC or (at == 0 and base == 0) or data[at - 1 : at] == b"\n":
+                return base + at
+            at = data.find(magic, at + 1)
+        keep = len(magic)
+        carry = data[-keep:]
+        base += len(data) - keep

@@ -1,0 +1,1 @@
+"""Archives into the database through the crawl's analysis and storage (``newsclaims ingest``)."""

@@ -1,0 +1,317 @@
+"""``newsclaims ingest``: WARC files and saved pages through the crawl's analysis and storage.
+
+The WARC is written here, record by record, from the fixture web's pages (the site's design
+in fixtures/site/expected.json says which are articles), with the kinds of records a real
+archive holds besides (requests, revisits, metadata, images, a 404) and damaged ones.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newsclaims import models
+from newsclaims.archives.reader import read_paths
+from newsclaims.archives.records import ArchivedPage, Damaged, Skipped
+from newsclaims.archives.sources import SourceMatcher, registered_domain
+from newsclaims.config.sources import load_sources
+from newsclaims.discovery.urls import url_key
+from newsclaims.fixtureweb.server import CONTENT_TYPES, DEFAULT_ROOT
+
+from .conftest import FIXTURE_SOURCES, ROOT, run_cli, table_counts
+
+EXPECTED = json.loads((ROOT / "fixtures" / "site" / "expected.json").read_text())
+STORED_KINDS = ("seed_article", "on_topic_article", "brief_article", "syndicated_copy")
+# What a crawler could have fetched: everything but the page robots.txt keeps it from.
+ARCHIVED_KINDS = (*STORED_KINDS, "off_topic_article", "index", "binary")
+
+
+def fixture_file(url: str) -> Path:
+    host, _, path = url.removeprefix("http://").partition("/")
+    relative = path if path and not path.endswith("/") else path + "index.html"
+    return DEFAULT_ROOT / host / relative
+
+
+def stored_keys(url: str) -> list[str]:
+    from newsclaims.storage import database as db
+
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(select(models.Article.canonical_url)).scalars()
+            return sorted(url_key(row) for row in rows)
+    finally:
+        engine.dispose()
+
+
+def wanted_keys() -> list[str]:
+    return sorted(url_key(e["canonical_url"]) for e in EXPECTED if e["kind"] in STORED_KINDS)
+
+
+def _record(writer: WARCWriter, url: str, body: bytes, content_type: str, status: int = 200):
+    http = StatusAndHeaders(
+        f"{status} {'OK' if status == 200 else 'Not Found'}",
+        [("Content-Type", content_type), ("Content-Length", str(len(body)))],
+        protocol="HTTP/1.1",
+    )
+    return writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": "2014-12-03T10:00:00Z"},
+    )
+
+
+def fixture_members(gz: bool) -> list[tuple[str, bytes]]:
+    """(what, bytes) for each record, in the file's order, one gzip member each when gz."""
+    members: list[tuple[str, bytes]] = []
+
+    def add(what: str, make) -> None:
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=gz)
+        writer.write_record(make(writer))
+        members.append((what, buffer.getvalue()))
+
+    add("warcinfo", lambda w: w.create_warcinfo_record("fixture.warc", {"software": "test"}))
+    for entry in EXPECTED:
+        if entry["kind"] not in ARCHIVED_KINDS:
+            continue
+        url = entry["url"]
+        file = fixture_file(url)
+        content_type = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        add(
+            "request",
+            lambda w, u=url: w.create_warc_record(
+                u, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+            ),
+        )
+        add(
+            entry["kind"], lambda w, u=url, f=file, c=content_type: _record(w, u, f.read_bytes(), c)
+        )
+        add(
+            "metadata",
+            lambda w, u=url: w.create_warc_record(
+                u,
+                "metadata",
+                payload=io.BytesIO(b"via: test\n"),
+                warc_content_type="application/warc-fields",
+            ),
+        )
+    first = next(e for e in EXPECTED if e["kind"] == "seed_article")
+    add(
+        "revisit",
+        lambda w: w.create_revisit_record(
+            first["url"], "sha1:AAAA", "http://x.test/", "2014-12-03T10:00:00Z"
+        ),
+    )
+    add(
+        "404",
+        lambda w: _record(
+            w, "http://www.voanews.test/gone.html", b"<html>gone</html>", "text/html", 404
+        ),
+    )
+    return members  # fmt: skip
+
+
+def write_damaged_warc(path: Path, gz: bool) -> dict[str, int]:
+    """The fixture WARC with a garbage record after the 3rd seed article and the last
+    record cut short; returns the damaged records' offsets."""
+    members = fixture_members(gz)
+    seeds = [i for i, (what, _) in enumerate(members) if what == "seed_article"]
+    garbage = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>spliced in, no WARC header</p>\r\n\r\n"
+    members.insert(seeds[2] + 1, ("garbage", gzip.compress(garbage) if gz else garbage))
+    what, last = members[-1]
+    members[-1] = (what, last[: len(last) - 40])
+    offsets, position = {}, 0
+    with path.open("wb") as fh:
+        for what, data in members:
+            if what in {"garbage", "404"}:
+                offsets[what] = position
+            fh.write(data)
+            position += len(data)
+    return offsets
+
+
+def write_clean_warc(path: Path, gz: bool = True) -> None:
+    path.write_bytes(b"".join(data for _, data in fixture_members(gz)))
+
+
+# -- the reader, no database ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["warc.gz", "warc"])
+def test_reader_skips_what_is_not_a_page_and_reports_damage_with_offsets(tmp_path, gz):
+    path = tmp_path / ("fixture.warc.gz" if gz else "fixture.warc")
+    offsets = write_damaged_warc(path, gz)
+    events = list(read_paths([path]))
+    pages = [e for e in events if isinstance(e, ArchivedPage)]
+    skipped = [e.kind for e in events if isinstance(e, Skipped)]
+    damaged = [e for e in events if isinstance(e, Damaged)]
+
+    html_kinds = [e for e in EXPECTED if e["kind"] in ARCHIVED_KINDS and e["kind"] != "binary"]
+    assert sorted(p.url for p in pages) == sorted(e["url"] for e in html_kinds)
+    assert skipped.count("request") == skipped.count("metadata") == len(html_kinds) + 5
+    assert skipped.count("not_html") == 5 and skipped.count("revisit") == 1
+    assert skipped.count("warcinfo") == 1
+    assert [d.offset for d in damaged] == [offsets["garbage"], offsets["404"]]
+    assert all(str(path) in d.origin and d.reason for d in damaged)
+    assert all(p.fetched_at == datetime(2014, 12, 3, 10, tzinfo=UTC) for p in pages)
+
+
+def test_sources_come_from_the_configured_domains_else_the_registered_domain():
+    matcher = SourceMatcher.from_config(load_sources(FIXTURE_SOURCES))
+    assert matcher.source_for("http://www.voanews.test/a/1.html") == "voa"
+    assert registered_domain("https://news.example.co.uk/a") == "example.co.uk"
+    assert matcher.source_for("https://www.bbc.co.uk/news/x") == "bbc.co.uk"
+    assert SourceMatcher.from_config(None, "mine").source_for("https://x.example/") == "mine"
+
+
+# -- the command, on both databases --------------------------------------------------------
+
+
+def ingest(*args: str) -> object:
+    return run_cli("ingest", "--sources", str(FIXTURE_SOURCES), "--workers", "2", *args)
+
+
+def test_ingest_stores_the_articles_a_crawl_stores_and_survives_damage(db_url, tmp_path):
+    path = tmp_path / "fixture.warc.gz"
+    offsets = write_damaged_warc(path, gz=True)
+    first = ingest(str(path), "--db", db_url, "--progress-interval", "1e-9")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert stored_keys(db_url) == wanted_keys()
+    progress = [line for line in first.stderr.splitlines() if line.startswith("… records ")]
+    assert progress and "stored" in progress[-1] and progress[-1].endswith("records/s")
+    assert f"damaged record skipped at offset {offsets['garbage']}" in first.stderr
+    assert f"damaged record skipped at offset {offsets['404']}" in first.stderr
+    assert "Traceback" not in first.stderr
+    assert f"stored articles       {len(wanted_keys())}" in first.stdout
+    assert "damaged records       2" in first.stdout
+    counts = table_counts(db_url)
+    assert counts["quotes"] > 0 and counts["claims"] > 0
+
+    again = ingest(str(path), "--db", db_url)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "stored articles       0" in again.stdout
+    assert f"unchanged articles    {len(wanted_keys())}" in again.stdout
+    after = table_counts(db_url)
+    assert {k: v for k, v in after.items() if k not in {"crawl_runs"}} == {
+        k: v for k, v in counts.items() if k not in {"crawl_runs"}
+    }
+
+
+def test_ingest_a_folder_of_saved_pages(db_url, tmp_path):
+    """Saved pages carry their URL in rel=canonical/og:url; the folder's other files are skipped."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for number, entry in enumerate(e for e in EXPECTED if e["kind"] in ARCHIVED_KINDS):
+        file = fixture_file(entry["url"])
+        shutil.copy(file, folder / f"{number:03d}{file.suffix}")
+    result = ingest(str(folder), "--db", db_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    declared = {url_key(e["canonical_url"]) for e in EXPECTED if e["kind"] in STORED_KINDS}
+    assert set(stored_keys(db_url)) <= declared
+    assert len(stored_keys(db_url)) == len(declared)
+
+
+def test_unknown_hosts_are_stored_under_their_registered_domain(db_url, tmp_path):
+    seed = next(e for e in EXPECTED if e["kind"] == "seed_article")
+    path = tmp_path / "other.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        body = fixture_file(seed["url"]).read_bytes()
+        body = body.replace(b"www.ibtimes.test", b"news.example.co.uk")
+        writer.write_record(
+            _record(writer, "http://news.example.co.uk/world/story.html", body, "text/html")
+        )
+    result = ingest(str(path), "--db", db_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    from newsclaims.storage import database as db
+
+    engine = db.make_engine(db_url)
+    with engine.connect() as connection:
+        names = (
+            connection.execute(
+                select(models.Source.name).join(
+                    models.Article, models.Article.source_id == models.Source.id
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert names == ["example.co.uk"]
+
+
+def test_usage_errors_and_an_unreachable_database(tmp_path):
+    missing = run_cli("ingest", str(tmp_path / "nope.warc.gz"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    path = tmp_path / "x.warc.gz"
+    write_clean_warc(path)
+    down = run_cli("ingest", str(path), "--db", "postgresql+psycopg://postgres@127.0.0.1:1/none")
+    assert down.returncode == 3, down.stderr
+    assert "Traceback" not in down.stderr
+    assert down.stderr.startswith("newsclaims: error: cannot reach the database")
+
+
+# -- crawl --warc-out, replayed ---------------------------------------------------------------
+
+
+def article_rows(url: str) -> list[tuple]:
+    from newsclaims.storage import database as db
+
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            articles = connection.execute(
+                select(
+                    models.Article.id,
+                    models.Article.canonical_url,
+                    models.Source.name,
+                    models.Article.title,
+                    models.Article.byline,
+                    models.Article.text,
+                    models.Article.published_at,
+                ).join(models.Source, models.Source.id == models.Article.source_id)
+            ).all()
+            rows = []
+            for article_id, *fields in articles:
+                quotes = connection.execute(
+                    select(models.Quote.text, models.Speaker.name)
+                    .outerjoin(models.Speaker, models.Speaker.id == models.Quote.speaker_id)
+                    .where(models.Quote.article_id == article_id)
+                    .order_by(models.Quote.paragraph_position, models.Quote.start)
+                ).all()
+                rows.append((*fields, tuple(map(tuple, quotes))))
+            return sorted(rows, key=lambda row: url_key(row[0]))
+    finally:
+        engine.dispose()
+
+
+def test_a_crawl_written_as_warc_replays_into_the_same_articles(
+    fixture_site, both_databases, tmp_path
+):
+    from .conftest import crawl_fixture_site
+
+    warcs = tmp_path / "warcs"
+    crawled = crawl_fixture_site(
+        fixture_site, both_databases["sqlite"], tmp_path / "spool", "--warc-out", str(warcs)
+    )
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    files = sorted(warcs.iterdir())
+    assert files and all(f.name.endswith(".warc.gz") for f in files)
+
+    replayed = ingest(str(warcs), "--db", both_databases["postgres"])
+    assert replayed.returncode == 0, replayed.stderr[-3000:]
+    assert "damaged records       0" in replayed.stdout
+    assert article_rows(both_databases["postgres"]) == article_rows(both_databases["sqlite"])
+    assert stored_keys(both_databases["postgres"]) == wanted_keys()
