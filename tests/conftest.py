@@ -16,7 +16,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -176,6 +176,8 @@ class Crawl:
     second: CrawlResult
     requested: list[str]
     counts_after_first: dict[str, int]
+    requested_second: list[str] = field(default_factory=list)
+    not_modified_second: list[str] = field(default_factory=list)
 
 
 def table_counts(url: str) -> dict[str, int]:
@@ -199,9 +201,18 @@ def crawl(request, fixture_site, tmp_path_factory) -> Iterator[Crawl]:
     start = len(fixture_site.requested)
     first = crawl_fixture_site(fixture_site, url, directory / "spool")
     counts = table_counts(url)
+    middle, middle_304 = len(fixture_site.requested), len(fixture_site.not_modified)
     second = crawl_fixture_site(fixture_site, url, directory / "spool")
     requested = fixture_site.requested[start:]
-    yield Crawl(url, first, second, requested, counts)
+    yield Crawl(
+        url,
+        first,
+        second,
+        requested,
+        counts,
+        fixture_site.requested[middle:],
+        fixture_site.not_modified[middle_304:],
+    )
     next(databases, None)
 
 

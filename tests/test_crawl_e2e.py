@@ -30,6 +30,10 @@ def expected(*kinds: str) -> list[dict]:
     return [entry for entry in EXPECTED if entry["kind"] in kinds]
 
 
+def crawled_start_pages() -> list[str]:
+    return [str(u) for s in load_sources(FIXTURE_SOURCES).sources for u in s.start_pages]
+
+
 def crawled_hosts() -> set[str]:
     return {d for s in load_sources(FIXTURE_SOURCES).sources for d in s.domains}
 
@@ -172,12 +176,33 @@ def test_second_crawl_adds_nothing(crawl):
     assert "stored articles        0" in crawl.second.stdout
 
 
+def test_second_crawl_fetches_only_feeds_sitemaps_start_pages_and_robots(crawl):
+    """Incremental: nothing the first crawl finished is fetched again; start pages are
+    asked for conditionally and answered 304."""
+    config = load_sources(FIXTURE_SOURCES)
+    entry_points = {str(u) for s in config.sources for u in (*s.feeds, *s.sitemaps, *s.start_pages)}
+    start_pages = {str(u) for s in config.sources for u in s.start_pages}
+    unexpected = [
+        u
+        for u in crawl.requested_second
+        if u not in entry_points
+        and not u.endswith("/robots.txt")
+        and "/sitemaps/" not in u  # the children of a sitemap index
+    ]
+    assert not unexpected
+    assert set(crawl.not_modified_second) == start_pages
+    assert len(crawl.requested_second) < len(crawl.requested) - len(crawl.requested_second)
+
+
 def test_crawl_runs_are_recorded(session):
     runs = list(session.execute(select(models.CrawlRun).order_by(models.CrawlRun.id)).scalars())
     assert [r.status for r in runs] == ["finished", "finished"]
     assert runs[0].stored == len(expected(*STORED_KINDS))
-    assert runs[1].stored == 0 and runs[1].unchanged == runs[0].stored
-    assert all(r.finished_at is not None and r.fetched > 0 for r in runs)
+    assert runs[1].stored == 0 and runs[1].fetched == 0
+    assert runs[1].not_modified == len(crawled_start_pages())
+    assert runs[1].skipped > runs[0].stored
+    assert all(r.finished_at is not None and r.heartbeat_at is not None for r in runs)
+    assert runs[0].fetched > 0 and runs[0].stats and "finish_reason" in runs[0].stats
 
 
 def test_summary_counts_match_the_database(crawl):
@@ -194,3 +219,14 @@ def test_summary_counts_match_the_database(crawl):
         for label in ("errors", "skipped not articles", "skipped off-topic", "skipped not HTML")
     )
     assert recorded == crawl.counts_after_first["fetch_errors"]
+
+
+def test_runs_command_lists_each_run_with_its_counts(crawl):
+    from .conftest import run_cli
+
+    result = run_cli("runs", "--db", crawl.url)
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split()[:4] == ["id", "status", "started", "finished"]
+    assert "not_modified" in header and "skipped" in header
+    assert [row.split()[1] for row in rows] == ["finished", "finished"]  # newest first

@@ -74,14 +74,14 @@ def test_database_going_away_mid_run_loses_nothing(
 
         assert first.returncode == 1, first.stderr[-2000:]
         assert "still waiting in spool" in first.stdout
-        pending = len(Spool(spool_dir))
+        pending = len(Spool.for_database(spool_dir, url))
         assert pending > 0
         stored_before = table_counts(url)["articles"]
         assert stored_before + pending >= EXPECTED_ARTICLES
 
         second = crawl_fixture_site(fixture_site, url, spool_dir)
         assert second.returncode == 0, second.stderr[-2000:]
-        assert len(Spool(spool_dir)) == 0
+        assert len(Spool.for_database(spool_dir, url)) == 0
         engine = db.make_engine(url)
         with engine.connect() as connection:
             urls = connection.execute(select(models.Article.canonical_url)).scalars().all()

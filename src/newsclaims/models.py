@@ -105,6 +105,19 @@ class CrawlRun(Base):
     not_article: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Articles whose text changed (a new version); ``stored`` counts them too."""
+    not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Conditional re-fetches answered 304."""
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Pages not fetched: stored or seen recently, and no feed/sitemap entry says changed."""
+    replayed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Spooled items (from a database outage) this run wrote."""
+    owner: Mapped[str | None] = mapped_column(String(200))
+    """``host:pid:token`` of the process running it, to tell a dead run from a live one."""
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    stats: Mapped[str | None] = mapped_column(Text)
+    """The crawl's Scrapy stats as JSON, and the failed checks."""
 
 
 class Article(Base):
@@ -132,11 +145,72 @@ class Article(Base):
     near_duplicate_similarity: Mapped[float | None] = mapped_column(Float)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     """MinHash values of ``text`` (uint64, little-endian); NULL until first compared."""
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """1 for the first text; each change of text keeps the old one in article_versions."""
 
     source: Mapped[Source] = relationship()
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="article", order_by="Paragraph.position", cascade="all, delete-orphan"
     )
+
+
+class ArticleVersion(Base):
+    """An earlier text of an article, kept when a re-fetch found it changed."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    byline: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(40))
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    """When this version was fetched."""
+    replaced_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    replaced_by_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
+class PageState(Base):
+    """What the last fetch of a URL found: a later run skips it or asks conditionally.
+
+    One row per requested URL (canonical form), written once the page's item is done,
+    so a killed run never marks a page it had not stored.
+    """
+
+    __tablename__ = "page_states"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_hash: Mapped[str] = mapped_column(String(40), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(20))
+    """stored, updated, unchanged, duplicate, off_topic, not_article, not_html or error."""
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    entry_updated: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """The latest date a feed or sitemap gave for the URL (``updated``, ``lastmod``)."""
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    """When the page was last fetched or confirmed unchanged (304)."""
+    links: Mapped[str | None] = mapped_column(Text)
+    """The in-scope links the page had, one a line: followed again when it is skipped."""
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
+class Lock(Base):
+    """A named lease (the crawl lock): one owner at a time, expiring unless renewed."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    acquired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Paragraph(Base):

@@ -24,8 +24,13 @@ QUOTES_STORED = "newsclaims/quotes_stored"
 PARAGRAPHS_DROPPED = "newsclaims/paragraphs_dropped"
 SPOOLED = "newsclaims/spooled"
 SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
+SKIPPED_KNOWN = "newsclaims/skipped_known"  # not fetched: stored or seen, nothing says changed
+NOT_MODIFIED = "newsclaims/not_modified"  # a conditional re-fetch answered 304
+REPLAYED = "newsclaims/replayed"  # spooled items written by this run
 IGNORED = "newsclaims/ignored"
 REFUSED = "newsclaims/refused"  # links not requested (URL too long), recorded as skipped
+RUN_ID = "newsclaims/run_id"  # the crawl_runs row (not a counter)
+FAILED_CHECKS = "newsclaims/failed_checks"  # the [checks] a run failed, one line each
 ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
 
 
@@ -42,7 +47,7 @@ class Counter:
 COUNTERS: tuple[Counter, ...] = (
     Counter("fetched", FETCHED, "fetched pages", "fetched", in_run_row=True),
     Counter("stored", STORED, "stored articles", "stored", in_run_row=True),
-    Counter("updated", UPDATED, "updated articles"),
+    Counter("updated", UPDATED, "updated articles", in_run_row=True),
     Counter("unchanged", UNCHANGED, "unchanged articles", "unchanged", in_run_row=True),
     Counter("off_topic", OFF_TOPIC, "skipped off-topic", "off-topic", in_run_row=True),
     Counter("not_article", NOT_ARTICLE, "skipped not articles", in_run_row=True),
@@ -50,9 +55,12 @@ COUNTERS: tuple[Counter, ...] = (
     Counter("errors", ERRORS, "errors", "errors", in_run_row=True),
     Counter("not_html", SKIPPED_NOT_HTML, "skipped not HTML"),
     Counter("refused", REFUSED, "refused links (URL too long)", always_shown=False),
+    Counter("skipped", SKIPPED_KNOWN, "skipped, known", "known", in_run_row=True),
+    Counter("not_modified", NOT_MODIFIED, "not modified (304)", in_run_row=True),
     Counter("quotes", QUOTES_STORED, "quotes stored"),
     Counter("robots_disallowed", ROBOTS_FORBIDDEN, "blocked by robots.txt"),
     Counter("spooled", SPOOLED, "spooled (database down)", always_shown=False),
+    Counter("replayed", REPLAYED, "replayed from spool", in_run_row=True, always_shown=False),
 )
 
 
@@ -79,11 +87,14 @@ SHUTDOWN = "shutdown"
 
 
 def failure_reason(values: Mapping[str, int]) -> str | None:
-    """Why a crawl that ran to its end still failed: nothing fetched, or only errors."""
+    """Why a crawl that ran to its end still failed: nothing fetched, or only errors.
+
+    An incremental run that found nothing new (pages skipped as known, 304s) succeeded."""
     answered = sum(
         values[name]
         for name in (
-            "stored", "updated", "unchanged", "duplicates", "off_topic", "not_article", "not_html"
+            "stored", "updated", "unchanged", "duplicates", "off_topic", "not_article", "not_html",
+            "skipped", "not_modified",
         )
     )  # fmt: skip
     if answered:

@@ -48,14 +48,16 @@ ITEM_PIPELINES = {
     "newsclaims.pipelines.analyse.AnalysePipeline": 100,
     "newsclaims.pipelines.store.StorePipeline": 900,
 }
-DOWNLOADER_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "newsclaims.crawl.redirects.RecordedRedirectMiddleware": 600,
-}
 EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
     "newsclaims.crawl.quietlogs.QuietLogs": 0,
     "newsclaims.crawl.warcout.WarcOut": 510,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsclaims.crawl.redirects.RecordedRedirectMiddleware": 600,
+    # After redirects and decompression (590, 600) see the final response; before retries.
+    "newsclaims.crawl.incremental.Incremental": 580,
 }
 
 # newsclaims' own settings (override with -s NAME=value, the CLI flags, or, for the two
@@ -70,13 +72,29 @@ NEWSCLAIMS_EXTRACT_WORKERS = max(1, (os.cpu_count() or 2))  # analysis processes
 NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the CLI does it first
 NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it
-NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # items the database could not take wait here
 NEWSCLAIMS_ANALYSIS_TIMEOUT = 30.0  # seconds one page may take in analysis; 0: no limit
 # Bounds on degenerate pages (pages.analyse.bounded_quotes); a bound hit is noted in
 # fetch_errors beside the stored article.
 NEWSCLAIMS_MAX_MARKS_PER_PARAGRAPH = 400  # more quote marks: not prose, not searched
 NEWSCLAIMS_MAX_QUOTES_PER_PARAGRAPH = 50
 NEWSCLAIMS_MAX_QUOTES_PER_PAGE = 1000
+NEWSCLAIMS_LOG_JSON = False  # one JSON object per log line on stderr (crawl --log-json)
+NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # base: each database has a subdirectory here
+# Incremental crawling: a known page is fetched again (conditionally) only when its
+# feed/sitemap entry says it changed or this many seconds passed; failed pages sooner.
+NEWSCLAIMS_INCREMENTAL = True
+NEWSCLAIMS_REVISIT_AFTER = 7 * 24 * 3600.0
+NEWSCLAIMS_REVISIT_LISTINGS_AFTER = 3600.0  # section pages (not articles): new links appear
+NEWSCLAIMS_RETRY_ERRORS_AFTER = 3600.0
+# The crawl lock and run heartbeats: a dead holder's lease expires after this many seconds
+# (at once when it was a process of this host).
+NEWSCLAIMS_LOCK_TTL = 60.0
+NEWSCLAIMS_RUN_OWNER = ""  # set by the runner: host:pid:token of this process
+# Distributed crawling (``newsclaims crawl --redis URL``, crawl/distributed.py).
+NEWSCLAIMS_REDIS_URL = ""  # a Redis URL: run as a worker on a shared frontier
+NEWSCLAIMS_REDIS_IDLE_CLOSE = 15.0  # a worker closes once the frontier was empty this long
+NEWSCLAIMS_REDIS_SEEN_TTL = 6 * 3600.0  # a fingerprint older than this counts as unseen
+NEWSCLAIMS_REDIS_PREFIX = "newsclaims"  # Redis keys: PREFIX:news:requests, …:seen, …
 NEWSCLAIMS_WARC_OUT = ""  # a folder: write every response as WARC.gz there (crawl --warc-out)
 NEWSCLAIMS_WARC_MAX_BYTES = 1024**3  # a new WARC file once the current one passes this size
 

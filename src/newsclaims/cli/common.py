@@ -11,11 +11,12 @@ from typing import Any, NoReturn
 from newsclaims.config.environment import sources_path
 from newsclaims.config.sources import SourcesError, SourcesFile, load_sources
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
 EXIT_CODES = (
     "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration, 3 database unreachable,\n"
-    "130 interrupted. --debug shows the traceback behind an error."
+    "4 another run holds the crawl lock, 130 interrupted.\n"
+    "--debug shows the traceback behind an error."
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import signal
 import sys
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,8 @@ CRAWL_EXAMPLES = """
   newsclaims crawl --sources my.toml --db postgresql://user@host/newsclaims
   newsclaims crawl --depth 0                         # start pages, feeds and sitemaps only
   newsclaims crawl -s DOWNLOAD_DELAY=2 --log-level INFO
+  newsclaims crawl --redis redis://host:6379/0 --db postgresql://…  # a distributed worker
+  newsclaims crawl --log-json                        # for cron/systemd (docs/deploy.md)
 """
 DEMO_EXAMPLES = """
   newsclaims demo                                    # into ./newsclaims.db, then: newsclaims stats
@@ -64,6 +67,12 @@ def register(commands: Any) -> None:
         "--proxy", metavar="URL", type=nonempty, help="send every request through this HTTP proxy"
     )
     crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        type=nonempty,
+        help="run as a worker on the shared Redis frontier at URL (docs/deploy.md)",
+    )
+    crawl.add_argument(
         "--depth",
         type=int_at_least(0),
         metavar="N",
@@ -90,6 +99,11 @@ def register(commands: Any) -> None:
         metavar="DIR",
         type=nonempty,
         help="also write every response as WARC.gz files here (replay with newsclaims ingest)",
+    )
+    crawl.add_argument(
+        "--log-json",
+        action="store_true",
+        help="log one JSON object per line on stderr, and print the summary as JSON",
     )
     crawl.set_defaults(handler=cmd_crawl)
 
@@ -129,7 +143,7 @@ def parse_setting(text: str) -> tuple[str, str]:
 
 def format_summary(summary: CrawlSummary) -> str:
     spooling = bool(summary["spooled"] or summary.pending_in_spool)
-    shown = [c for c in runstats.COUNTERS if c.always_shown or spooling]
+    shown = [c for c in runstats.COUNTERS if c.always_shown or spooling or summary[c.name]]
     rows = [(counter.label, summary[counter.name]) for counter in shown]
     if spooling:
         rows.append(("still waiting in spool", summary.pending_in_spool))
@@ -140,7 +154,24 @@ def format_summary(summary: CrawlSummary) -> str:
     elif summary.signal is not None:
         lines[0] += f" by {signal.Signals(summary.signal).name}"
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
+    lines += [f"  check failed: {failure}" for failure in summary.failed_checks]
     return "\n".join(lines)
+
+
+def summary_json(summary: CrawlSummary) -> str:
+    """The run summary as one JSON object (``--log-json``)."""
+    return json.dumps(
+        {
+            "event": "summary",
+            "finish_reason": summary.finish_reason,
+            "status": summary.status,
+            "ok": summary.ok,
+            "counts": summary.counts,
+            "pending_in_spool": summary.pending_in_spool,
+            "failed_checks": list(summary.failed_checks),
+        },
+        sort_keys=True,
+    )
 
 
 # Scrapy, SQLAlchemy and trafilatura are imported by the commands that use them, not at
@@ -157,10 +188,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.depth is not None:
         # The same road as the sources file's crawl.depth, so 0 means the same thing.
         overrides["NEWSCLAIMS_CRAWL_DEPTH"] = args.depth
+    if args.log_json:
+        overrides["NEWSCLAIMS_LOG_JSON"] = True
     if args.warc_out:
         overrides["NEWSCLAIMS_WARC_OUT"] = args.warc_out
-    summary = run_crawl(path, url, proxy=args.proxy, log_level=args.log_level, overrides=overrides)
-    print(format_summary(summary))
+    summary = run_crawl(
+        path, url, proxy=args.proxy, redis=args.redis, log_level=args.log_level, overrides=overrides
+    )
+    print(summary_json(summary) if args.log_json else format_summary(summary))
     if summary.pending_in_spool:
         print(
             f"newsclaims: {summary.pending_in_spool} items wait in the spool for the database; "

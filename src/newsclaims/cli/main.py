@@ -14,10 +14,11 @@ import traceback
 from collections.abc import Sequence
 
 from newsclaims import __version__
-from newsclaims.cli import crawl, database, export, ingest, pages
+from newsclaims.cli import crawl, database, export, ingest, pages, runs
 from newsclaims.cli.common import (
     EXIT_CODES,
     EXIT_INTERRUPTED,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
@@ -27,7 +28,7 @@ from newsclaims.cli.common import (
     error_line,
 )
 from newsclaims.config.environment import SettingError
-from newsclaims.storage.errors import DatabaseUnavailable
+from newsclaims.storage.errors import DatabaseUnavailable, LockHeld
 
 EXAMPLES = """examples:
   newsclaims demo                         # crawl the bundled fixture web into ./newsclaims.db
@@ -47,7 +48,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"newsclaims {__version__}")
     add_debug(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl, database, pages, export, ingest):
+    for module in (crawl, database, pages, export, ingest, runs):
         module.register(commands)
     return parser
 
@@ -81,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(exc, exc.exit_code, args.debug)
     except SettingError as exc:
         return _report(exc, EXIT_USAGE, args.debug)
+    except LockHeld as exc:
+        return _report(exc, EXIT_LOCKED, args.debug)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 

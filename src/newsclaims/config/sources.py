@@ -169,9 +169,24 @@ class CrawlOptions(_Strict):
     )
 
 
+class Checks(_Strict):
+    """Spidermon-style bounds on a run; a run crossing one fails (exit 1), each named."""
+
+    min_items: int | None = Field(
+        default=None, ge=0, description="at least this many articles stored or updated"
+    )
+    max_error_rate: float | None = Field(
+        default=None, ge=0, le=1, description="errors / (pages fetched + errors)"
+    )
+    min_date_coverage: float | None = Field(
+        default=None, ge=0, le=1, description="share of the run's new articles with a date"
+    )
+
+
 class SourcesFile(_Strict):
     crawl: CrawlOptions = CrawlOptions()
     topic: TopicProfile = DEFAULT_TOPIC
+    checks: Checks = Checks()
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")

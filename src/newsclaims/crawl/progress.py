@@ -10,6 +10,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsclaims import runstats
 from newsclaims.runstats import progress_line
 
 logger = logging.getLogger("newsclaims.crawl.progress")
@@ -20,7 +21,13 @@ class Progress:
         self.crawler = crawler
         self.interval = interval
         # The newsclaims CLI keeps Scrapy's log quiet and prints progress on stderr instead.
-        self.to_stderr = crawler.settings.getbool("NEWSCLAIMS_PROGRESS_TO_STDERR")
+        self.to_stderr = crawler.settings.getbool(
+            "NEWSCLAIMS_PROGRESS_TO_STDERR"
+        ) and not crawler.settings.getbool("NEWSCLAIMS_LOG_JSON")
+        # --log-json runs at the CLI's WARNING level and still wants its progress events.
+        self.level = (
+            logging.WARNING if crawler.settings.getbool("NEWSCLAIMS_LOG_JSON") else logging.INFO
+        )
         self.task: asyncio.Task[None] | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -42,7 +49,8 @@ class Progress:
             if self.to_stderr:
                 print(f"… {line}", file=sys.stderr, flush=True)
             else:
-                logger.info("progress: %s", line)
+                counts = runstats.counts(self.crawler.stats.get_stats())
+                logger.log(self.level, "progress: %s", line, extra={"fields": {"counts": counts}})
 
     def spider_closed(self, spider: Any) -> None:
         if self.task is not None:

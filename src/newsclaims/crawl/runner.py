@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsclaims import runstats
+from newsclaims.crawl import jsonlog
+from newsclaims.settings import EXTENSIONS
 from newsclaims.spiders.news import NewsSpider
+from newsclaims.storage.locks import Lease, make_owner
 from newsclaims.storage.spool import Spool
 
 
@@ -24,11 +28,15 @@ class CrawlSummary:
     pending_in_spool: int = 0
     signal: int | None = None
     """The signal (SIGINT, SIGTERM) that stopped the crawl, if one did."""
+    failed_checks: tuple[str, ...] = ()
+    """The sources file's [checks] this run failed, one line each."""
 
     @property
     def status(self) -> str:
-        """What the run row says: finished, failed, interrupted, spooled, or Scrapy's reason."""
-        return runstats.run_status(self.finish_reason, self.counts, self.pending_in_spool)
+        """What the run row says: finished, failed, failed_checks, interrupted, spooled, or
+        Scrapy's reason."""
+        status = runstats.run_status(self.finish_reason, self.counts, self.pending_in_spool)
+        return "failed_checks" if status == "finished" and self.failed_checks else status
 
     @property
     def failure(self) -> str | None:
@@ -50,6 +58,19 @@ class CrawlSummary:
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
+
+
+def redis_settings(url: str) -> dict[str, Any]:
+    """Scrapy settings making this crawl a worker on the shared frontier at ``url``."""
+    return {
+        "NEWSCLAIMS_REDIS_URL": url,
+        "REDIS_URL": url,
+        "SCHEDULER": "newsclaims.crawl.distributed.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "newsclaims.crawl.distributed.TrackedQueue",
+        "DUPEFILTER_CLASS": "newsclaims.crawl.distributed.ExpiringDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "EXTENSIONS": {**EXTENSIONS, "newsclaims.crawl.distributed.Frontier": 520},
+    }
 
 
 def crawl_settings(
@@ -90,21 +111,37 @@ def run_crawl(
     url: str,
     *,
     proxy: str | None = None,
+    redis: str | None = None,
     log_level: str = "WARNING",
     overrides: dict[str, Any] | None = None,
 ) -> CrawlSummary:
     """Crawl every source of the sources file into the database at ``url``."""
     if proxy:
         os.environ["http_proxy"] = proxy  # read by Scrapy's HttpProxyMiddleware
-    settings = crawl_settings(sources, url, log_level, overrides)
-    process = _CrawlerProcess(settings)
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=str(sources))
-    process.start()
+    owner = make_owner()
+    overrides = {**(overrides or {}), **(redis_settings(redis) if redis else {})}
+    settings = crawl_settings(sources, url, log_level, {**overrides, "NEWSCLAIMS_RUN_OWNER": owner})
+    # The crawl lock: a second run at once exits (LockHeld) instead of doing the same work.
+    # Distributed workers share one frontier instead, and take no lock.
+    lease = (
+        nullcontext()
+        if settings.get("NEWSCLAIMS_REDIS_URL")
+        else Lease(url, owner, settings.getfloat("NEWSCLAIMS_LOCK_TTL"))
+    )
+    with lease:
+        if settings.getbool("NEWSCLAIMS_LOG_JSON"):
+            settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+        process = _CrawlerProcess(settings)
+        if settings.getbool("NEWSCLAIMS_LOG_JSON"):
+            jsonlog.install(log_level)
+        crawler = process.create_crawler(NewsSpider)
+        process.crawl(crawler, sources=str(sources))
+        process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlSummary(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         counts=runstats.counts(stats),
-        pending_in_spool=len(Spool(settings.get("NEWSCLAIMS_SPOOL_DIR"))),
+        pending_in_spool=len(Spool.for_database(settings.get("NEWSCLAIMS_SPOOL_DIR"), url)),
         signal=process.received,
+        failed_checks=tuple(stats.get(runstats.FAILED_CHECKS) or ()),
     )

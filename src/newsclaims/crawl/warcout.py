@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from newsclaims.archives.writer import RotatingWarcWriter
+from newsclaims.crawl import incremental
 from newsclaims.records import utcnow
 
 
@@ -38,6 +39,8 @@ class WarcOut:
         return cls(crawler, Path(directory), crawler.settings.getint("NEWSCLAIMS_WARC_MAX_BYTES"))
 
     def response_received(self, response: Response, request: Any, spider: Any) -> None:
+        if request.meta.get(incremental.KNOWN):
+            return  # a page an earlier run finished, answered from page_states: never fetched
         headers = [
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, values in response.headers.items()

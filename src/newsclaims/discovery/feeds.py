@@ -26,6 +26,9 @@ class Entry:
     url: str
     title: str | None = None
     published: datetime | None = None
+    updated: datetime | None = None
+    """When the feed/sitemap says the page last changed (``updated``, ``lastmod``), else
+    its publication date: a later date than the one last seen means re-fetch it."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,19 @@ def parse_feed(body: bytes) -> list[Entry]:
         if not link:
             continue
         stamp = item.get("published_parsed") or item.get("updated_parsed")
-        published = datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
-        entries.append(Entry(link.strip(), item.get("title"), published))
+        published = _utc(stamp)
+        # The entry's own <updated>, read past feedparser's deprecated fallback to published.
+        own_updated = dict.get(item, "updated_parsed")
+        updated = _utc(own_updated) or published
+        entries.append(Entry(link.strip(), item.get("title"), published, updated))
     return entries
+
+
+def _utc(stamp: tuple[int, ...] | None) -> datetime | None:
+    if not stamp:
+        return None
+    year, month, day, hour, minute, second = stamp[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -70,6 +83,7 @@ def parse_sitemap(body: bytes) -> SitemapContent:
         news = url.find(f"{{{_NS_NEWS}}}news")
         title = _text(news.find(f"{{{_NS_NEWS}}}title")) if news is not None else None
         date = _text(news.find(f"{{{_NS_NEWS}}}publication_date")) if news is not None else None
-        date = date or _text(url.find("{*}lastmod"))
-        entries.append(Entry(loc, title, parse_datetime(date)))
+        lastmod = parse_datetime(_text(url.find("{*}lastmod")))
+        published = parse_datetime(date) if date else lastmod
+        entries.append(Entry(loc, title, published, lastmod or published))
     return SitemapContent(entries, [])

@@ -14,12 +14,14 @@ from typing import Any
 from scrapy import signals
 
 from newsclaims import runstats
+from newsclaims.crawl.checks import failed_checks
 from newsclaims.crawl.configuration import database_url, load_config
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.errors import DatabaseUnavailable, DataRejected
+from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool, SpooledItem
 from newsclaims.storage.writer import write_article
 
@@ -40,7 +42,10 @@ class StorePipeline:
         self.url = database_url(crawler.settings)
         self.config = load_config(crawler.settings)
         self.migrate = crawler.settings.getbool("NEWSCLAIMS_AUTO_MIGRATE")
-        self.spool = Spool(crawler.settings.get("NEWSCLAIMS_SPOOL_DIR"))
+        self.spool = Spool.for_database(crawler.settings.get("NEWSCLAIMS_SPOOL_DIR"), self.url)
+        self.owner = crawler.settings.get("NEWSCLAIMS_RUN_OWNER") or make_owner()
+        self.lease_ttl = crawler.settings.getfloat("NEWSCLAIMS_LOCK_TTL")
+        self.heartbeat: asyncio.Task[None] | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
         self.store: ArticleStore | None = None
         self.run_id: int | None = None
@@ -55,6 +60,17 @@ class StorePipeline:
 
     async def open_spider(self) -> None:
         await self._db(self._open)
+        self.heartbeat = asyncio.get_running_loop().create_task(self._beat())
+
+    async def _beat(self) -> None:
+        """Keep the run's row alive, so only a dead run is closed as ``interrupted``."""
+        assert self.store is not None and self.run_id is not None
+        while True:
+            await asyncio.sleep(self.lease_ttl / 3)
+            try:
+                await self._db(runs.heartbeat, self.store.sessions, self.run_id)
+            except Exception as exc:  # the database may be down; the next beat tries again
+                logger.warning("could not record the run's heartbeat: %s", exc)
 
     def _open(self) -> None:
         if self.migrate:
@@ -65,10 +81,22 @@ class StorePipeline:
             (s.name, s.display_name, s.domains[0] if s.domains else None)
             for s in self.config.sources
         )
-        self.run_id = runs.start_run(self.store.sessions, self.crawler.spider.name)
-        replayed = self.spool.replay(self._write)
-        if replayed:
-            logger.warning("replayed %d spooled items into the database", replayed)
+        closed = runs.close_dead_runs(self.store.sessions, self.lease_ttl)
+        if closed:
+            logger.warning("closed dead runs %s as interrupted", ", ".join(map(str, closed)))
+        self.run_id = runs.start_run(self.store.sessions, self.crawler.spider.name, self.owner)
+        self.stats.set_value(runstats.RUN_ID, self.run_id)
+        self._replay()
+
+    def _replay(self) -> None:
+        """Write what an outage left in the spool; it counts in this run's figures."""
+        outcomes = self.spool.replay(self._write)
+        for outcome in outcomes:
+            self.stats.inc_value(runstats.REPLAYED)
+            if isinstance(outcome, Outcome):
+                self.stats.inc_value(OUTCOME_STATS[outcome])
+        if outcomes:
+            logger.warning("replayed %d spooled items into the database", len(outcomes))
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
@@ -118,19 +146,31 @@ class StorePipeline:
         return item
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
         await self._db(self._close, reason)
         self.executor.shutdown(wait=True)
 
     def _close(self, reason: str) -> None:
         if self.store is None or self.run_id is None:
             return
-        self.spool.replay(self._write)
+        self._replay()
         stats = self.stats.get_stats()
-        counts = runstats.run_row(stats)
         status = runstats.run_status(reason, runstats.counts(stats), len(self.spool))
         try:
             with db.failures_as_unavailable():
-                runs.finish_run(self.store.sessions, self.run_id, status, counts)
+                failed = failed_checks(
+                    self.config.checks,
+                    runstats.counts(self.stats.get_stats()),
+                    *runs.date_coverage(self.store.sessions, self.run_id),
+                )
+                if failed:
+                    self.stats.set_value(runstats.FAILED_CHECKS, failed)
+                    status = "failed_checks" if status == "finished" else status
+                stats = self.stats.get_stats()
+                runs.finish_run(
+                    self.store.sessions, self.run_id, status, runstats.run_row(stats), stats
+                )
         except DatabaseUnavailable as exc:
             logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         self.store.engine.dispose()

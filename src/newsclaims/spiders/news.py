@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 
 from newsclaims import runstats
 from newsclaims.config.sources import Source, SourcesFile
+from newsclaims.crawl import incremental
 from newsclaims.crawl.configuration import crawl_depth, load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
@@ -147,7 +148,11 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        """Hand HTML to the pipelines and follow the source's links; skip binaries."""
+        """Hand HTML to the pipelines and follow the source's links; skip binaries.
+
+        A page a previous run finished arrives as its links only (``crawl.incremental``):
+        they are followed, nothing is analysed again.
+        """
         source = self._source(response)
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if not isinstance(response, TextResponse) or "html" not in (content_type or "html"):
@@ -160,6 +165,15 @@ class NewsSpider(scrapy.Spider):
                 skipped=True,
             )
             return
+        limit = self.crawler.settings.getint("URLLENGTH_LIMIT")
+        extracted = [link.url for link in self._extractors[source.name].extract_links(response)]
+        links = [url for url in extracted if not limit or len(url) <= limit]
+        if response.meta.get(incremental.KNOWN):
+            if self.follow_links:
+                for url in links:
+                    yield self._request(url, source, self.parse_page, "link")
+            return
+        response.meta[incremental.LINKS] = links  # recorded with the page once it is done
         entry: Entry | None = response.meta.get("nc_entry")
         redirects = response.meta.get("redirect_urls") or [response.url]
         text, encoding = page_text(response.body, response.text, response.encoding)
@@ -176,20 +190,19 @@ class NewsSpider(scrapy.Spider):
         )
         if not self.follow_links:
             return
-        limit = self.crawler.settings.getint("URLLENGTH_LIMIT")
-        for link in self._extractors[source.name].extract_links(response):
-            if limit and len(link.url) > limit:
+        for url in extracted:
+            if limit and len(url) > limit:
                 # Scrapy's UrlLengthMiddleware would drop it with a log line only.
                 self.crawler.stats.inc_value(runstats.REFUSED)
                 yield FetchFailure(
-                    url=recorded_url(link.url),
-                    reason=f"not requested: URL of {len(link.url)} characters is longer than "
+                    url=recorded_url(url),
+                    reason=f"not requested: URL of {len(url)} characters is longer than "
                     f"URLLENGTH_LIMIT ({limit}), linked from {response.url}",
                     source=source.name,
                     skipped=True,
                 )
                 continue
-            yield self._request(link.url, source, self.parse_page, "link")
+            yield self._request(url, source, self.parse_page, "link")
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         """Record what failed so the operator sees it; robots.txt refusals are not failures.

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from newsclaims import models
 from newsclaims import records as items
 from newsclaims.discovery.urls import registered_host, url_hash
+from newsclaims.storage import versions
 from newsclaims.storage.claims import delete_unmentioned
 from newsclaims.storage.database import make_sessionmaker
 from newsclaims.storage.upsert import get_or_create_id, in_transaction, insert_ignore
@@ -109,6 +110,7 @@ def save(session: Session, article: items.Article, run_id: int | None) -> SavedA
         outcome = Outcome.STORED
     else:
         row = existing
+        versions.keep_previous(session, row, run_id)
         for name, value in fields.items():
             setattr(row, name, value)
         replaced = _claims_of_article(session, row.id)

@@ -183,8 +183,12 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Migrate; concurrent upgrades of one database wait for each other (``migrating``)."""
+    from newsclaims.storage.migrating import migration_lock
+
     parse_url(database_url(url))  # a bad URL or driver is one line, not Alembic's traceback
-    command.upgrade(alembic_config(url), revision)
+    with migration_lock(database_url(url)):
+        command.upgrade(alembic_config(url), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

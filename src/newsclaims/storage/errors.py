@@ -33,3 +33,9 @@ class DataRejected(DatabaseUnavailable):
     """
 
     exit_code = 1
+
+
+class LockHeld(RuntimeError):
+    """Another live run holds the crawl lock; the message names it and when it expires."""
+
+    exit_code = 4

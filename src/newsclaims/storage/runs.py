@@ -5,35 +5,74 @@ Each call is its own short transaction, apart from any article being written.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims import models
 from newsclaims import records as items
+from newsclaims.storage.owners import owner_is_dead
 from newsclaims.storage.upsert import insert_ignore
 
 
-def start_run(sessions: sessionmaker[Session], spider: str) -> int:
+def start_run(sessions: sessionmaker[Session], spider: str, owner: str | None = None) -> int:
     """A new ``running`` crawl run; returns its id for the rows the run writes."""
     with sessions.begin() as session:
-        run = models.CrawlRun(started_at=datetime.now(UTC), spider=spider, status="running")
+        now = datetime.now(UTC)
+        run = models.CrawlRun(
+            started_at=now, spider=spider, status="running", owner=owner, heartbeat_at=now
+        )
         session.add(run)
         session.flush()
         return run.id
 
 
 def finish_run(
-    sessions: sessionmaker[Session], run_id: int, status: str, counts: dict[str, int]
+    sessions: sessionmaker[Session],
+    run_id: int,
+    status: str,
+    counts: dict[str, int],
+    stats: dict[str, Any] | None = None,
 ) -> None:
-    """Close the run with its end status and counts (column name → value)."""
+    """Close the run with its end status, counts (column name → value) and stats."""
+    extra = {"stats": json.dumps(stats, default=str, sort_keys=True)} if stats else {}
     with sessions.begin() as session:
         session.execute(
             update(models.CrawlRun)
             .where(models.CrawlRun.id == run_id)
-            .values(finished_at=datetime.now(UTC), status=status[:20], **counts)
+            .values(finished_at=datetime.now(UTC), status=status[:20], **counts, **extra)
         )
+
+
+def heartbeat(sessions: sessionmaker[Session], run_id: int) -> None:
+    """The run is alive (``close_dead_runs`` reads it)."""
+    with sessions.begin() as session:
+        session.execute(
+            update(models.CrawlRun)
+            .where(models.CrawlRun.id == run_id, models.CrawlRun.status == "running")
+            .values(heartbeat_at=datetime.now(UTC))
+        )
+
+
+def close_dead_runs(sessions: sessionmaker[Session], ttl: float) -> list[int]:
+    """Close as ``interrupted`` every ``running`` run whose process died: a dead process
+    of this host, or no heartbeat for ``ttl`` seconds. Returns their ids."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=ttl)
+    closed = []
+    with sessions.begin() as session:
+        running = session.scalars(
+            select(models.CrawlRun).where(models.CrawlRun.status == "running")
+        ).all()
+        for run in running:
+            beat = run.heartbeat_at or run.started_at
+            if (run.owner and owner_is_dead(run.owner)) or beat < cutoff:
+                run.status = "interrupted"
+                run.finished_at = beat
+                closed.append(run.id)
+    return closed
 
 
 def record_error(
@@ -67,3 +106,18 @@ def record_error(
                 attempts=models.FetchError.attempts + 1,
             )
         )
+
+
+def date_coverage(sessions: sessionmaker[Session], run_id: int) -> tuple[int, int]:
+    """(articles with a publication date, articles) among those this run stored or updated."""
+    article = models.Article
+    with sessions() as session:
+        total = session.scalar(
+            select(func.count()).select_from(article).where(article.last_run_id == run_id)
+        )
+        dated = session.scalar(
+            select(func.count())
+            .select_from(article)
+            .where(article.last_run_id == run_id, article.published_at.is_not(None))
+        )
+    return int(dated or 0), int(total or 0)

@@ -1,24 +1,41 @@
 """A local journal for items the database could not take, replayed when it is back.
 
 If the database goes away mid-run, fetched articles are not lost: they are appended
-here as JSON lines and written on the next chance (idempotent upserts make replay safe).
+here as JSON lines (fsynced) and written on the next chance; idempotent upserts make
+replaying an item twice harmless. Each database has its own spool directory (a hash of
+its URL under the configured base), so a crawl into another database never replays
+these items there. A replay first renames the journal to ``pending.replaying-PID-…``
+and deletes it only when every item is written or re-journaled; a replay killed half
+way leaves that file, and the next replay (its process being dead) takes it up again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from newsclaims.records import Article, FetchFailure
+from newsclaims.storage.owners import pid_alive
 
 SpooledItem = Article | FetchFailure
+
+
+def database_key(url: str) -> str:
+    """A short stable name for a database URL (its password never reaches the disk)."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
 class Spool:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
+
+    @classmethod
+    def for_database(cls, base: str | Path, url: str) -> Spool:
+        return cls(Path(base) / database_key(url))
 
     @property
     def path(self) -> Path:
@@ -32,32 +49,59 @@ class Spool:
             handle.flush()
             os.fsync(handle.fileno())
 
+    def _files(self) -> list[Path]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("pending.replaying-*")) + (
+            [self.path] if self.path.exists() else []
+        )
+
     def __len__(self) -> int:
-        if not self.path.exists():
-            return 0
-        with self.path.open(encoding="utf-8") as handle:
-            return sum(1 for line in handle if line.strip())
+        total = 0
+        for path in self._files():
+            with path.open(encoding="utf-8") as handle:
+                total += sum(1 for line in handle if line.strip())
+        return total
 
     def _items(self, path: Path) -> Iterator[SpooledItem]:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
-                if line.strip():
+                if not line.strip():
+                    continue
+                try:
                     record = json.loads(line)
-                    model = Article if record["type"] == "Article" else FetchFailure
-                    yield model.model_validate(record["item"])
+                except json.JSONDecodeError:  # a line cut short by a kill mid-append
+                    continue
+                model = Article if record["type"] == "Article" else FetchFailure
+                yield model.model_validate(record["item"])
 
-    def replay(self, write: Callable[[SpooledItem], object]) -> int:
-        """Write every spooled item; keep the ones that still fail. Returns how many were written."""
-        if not self.path.exists():
-            return 0
-        claimed = self.path.with_suffix(f".replaying-{os.getpid()}")
-        os.replace(self.path, claimed)
-        written = 0
-        for item in self._items(claimed):
+    def _claim(self) -> list[Path]:
+        """The journal and every replay file a dead process left, renamed to ours."""
+        claimed = []
+        for path in self._files():
+            if path != self.path:
+                pid = path.name.removeprefix("pending.replaying-").split("-", 1)[0]
+                if pid.isdigit() and pid_alive(int(pid)) and int(pid) != os.getpid():
+                    continue  # another live process is replaying it
+            target = self.directory / f"pending.replaying-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             try:
-                write(item)
-                written += 1
-            except Exception:
-                self.append(item)
-        claimed.unlink()
-        return written
+                os.replace(path, target)
+            except FileNotFoundError:  # taken by another process first
+                continue
+            claimed.append(target)
+        return claimed
+
+    def replay(self, write: Callable[[SpooledItem], object]) -> list[object]:
+        """Write every spooled item; re-journal the ones that still fail.
+
+        Returns what ``write`` returned for each item written.
+        """
+        results: list[object] = []
+        for claimed in self._claim():
+            for item in self._items(claimed):
+                try:
+                    results.append(write(item))
+                except Exception:
+                    self.append(item)
+            claimed.unlink()
+        return results

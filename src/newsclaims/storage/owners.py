@@ -1,0 +1,42 @@
+"""Who runs a crawl (``host:pid:token``), and whether that process can still be alive."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+
+def _host() -> str:
+    return socket.gethostname()[:120]
+
+
+def make_owner() -> str:
+    return f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True when the owner is a process of this host that no longer exists (a SIGKILLed
+    crawl); False for a live one or one on another host (its lease has to expire)."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _host() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,155 @@
+"""Runs and locks: one crawl at a time (exit 4 for the second), dead runs closed as
+``interrupted``, a crashed holder's lock expiring, concurrent ``db upgrade`` serialised."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.engine import make_url
+
+from newsclaims import models
+from newsclaims.storage import database as db
+from newsclaims.storage import locks, runs
+from newsclaims.storage.errors import LockHeld
+
+from .conftest import BACKENDS, FIXTURE_SOURCES, POSTGRES_URL, ROOT, run_cli
+
+
+def dead_pid() -> int:
+    """A process id that existed and is gone."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def owner_with_pid(pid: int) -> str:
+    return f"{socket.gethostname()[:120]}:{pid}:test"
+
+
+@pytest.fixture
+def sessions(engine):
+    return db.make_sessionmaker(engine)
+
+
+def test_a_held_lock_refuses_a_second_owner_until_released(sessions):
+    locks.acquire(sessions, "crawl", "a", ttl=60)
+    with pytest.raises(LockHeld, match="another run holds the crawl lock"):
+        locks.acquire(sessions, "crawl", "b", ttl=60)
+    locks.acquire(sessions, "crawl", "a", ttl=60)  # the owner may take it again
+    locks.release(sessions, "crawl", "a")
+    locks.acquire(sessions, "crawl", "b", ttl=60)
+
+
+def test_an_expired_lock_is_taken_over(sessions):
+    locks.acquire(sessions, "crawl", "other-host:1:x", ttl=60)
+    with sessions.begin() as session:
+        session.execute(
+            update(models.Lock).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    locks.acquire(sessions, "crawl", "b", ttl=60)
+    assert not locks.renew(sessions, "crawl", "other-host:1:x", ttl=60)
+
+
+def test_a_lock_of_a_dead_process_on_this_host_is_taken_at_once(sessions):
+    locks.acquire(sessions, "crawl", owner_with_pid(dead_pid()), ttl=3600)
+    locks.acquire(sessions, "crawl", "b", ttl=60)
+    with pytest.raises(LockHeld):
+        locks.acquire(sessions, "crawl", owner_with_pid(os.getpid()), ttl=60)
+
+
+def test_dead_runs_are_closed_as_interrupted_and_live_ones_kept(sessions):
+    dead = runs.start_run(sessions, "news", owner_with_pid(dead_pid()))
+    live = runs.start_run(sessions, "news", owner_with_pid(os.getpid()))
+    silent = runs.start_run(sessions, "news", "other-host:1:x")
+    with sessions.begin() as session:
+        session.execute(
+            update(models.CrawlRun)
+            .where(models.CrawlRun.id == silent)
+            .values(heartbeat_at=datetime.now(UTC) - timedelta(minutes=5))
+        )
+    assert sorted(runs.close_dead_runs(sessions, ttl=60)) == sorted([dead, silent])
+    with sessions() as session:
+        status = dict(session.execute(select(models.CrawlRun.id, models.CrawlRun.status)).all())
+    assert status == {dead: "interrupted", live: "running", silent: "interrupted"}
+
+
+def test_second_crawl_exits_4_while_a_live_run_holds_the_lock(db_url, sessions):
+    locks.acquire(sessions, "crawl", owner_with_pid(os.getpid()), ttl=600)
+    result = run_cli("crawl", "--sources", str(FIXTURE_SOURCES), "--db", db_url)
+    assert result.returncode == 4
+    assert "another run holds the crawl lock" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with sessions() as session:
+        assert session.scalar(select(models.CrawlRun.id)) is None  # it did nothing
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request, tmp_path) -> Iterator[str]:
+    """A database with no tables at all, as a first deployment finds it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'new.db'}"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name = f"nc_empty_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_concurrent_upgrades_of_a_new_database_wait_for_each_other(empty_database):
+    command = [sys.executable, "-m", "newsclaims.cli.main", "db", "upgrade", "--db", empty_database]
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+    for code, _out, err in results:
+        assert code == 0, err
+        assert "Traceback" not in err
+    engine = db.make_engine(empty_database)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+
+
+def test_two_crawls_started_at_once_one_works_the_other_exits_4(db_url, tmp_path):
+    from newsclaims.fixtureweb.generated import GeneratedSite
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
+
+    from .conftest import FAST_CRAWL
+
+    site = GeneratedSite(30, delay=0.1)
+    server = start_fixture_server(DEFAULT_ROOT, generated=site)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(site.sources_toml())
+    command = [
+        sys.executable, "-m", "newsclaims.cli.main", "crawl", "--sources", str(sources),
+        "--db", db_url, "--proxy", server.proxy_url,
+        "-s", f"NEWSCLAIMS_SPOOL_DIR={tmp_path / 'spool'}", *FAST_CRAWL,
+    ]  # fmt: skip
+    try:
+        processes = [
+            subprocess.Popen(
+                command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        results = sorted((p.wait(timeout=300), p.communicate()[1]) for p in processes)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [code for code, _ in results] == [0, 4], results
+    assert "another run holds the crawl lock" in results[1][1]
+    fetched = [u for u in server.requested if "/news/" in u]
+    assert len(fetched) == len(set(fetched)) == site.count  # the work was done once
