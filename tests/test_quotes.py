@@ -490,3 +490,16 @@ def test_doubled_straight_marks_are_escapes_not_quote_boundaries() -> None:
     text = 'The sheet held "=LINK(""http://x.example"",""go""),+SUM(1;2)" in row four, she said.'
     found = extract_quotes([text])
     assert [q.quote for q in found] == ['=LINK(""http://x.example"",""go""),+SUM(1;2)']
+
+
+def test_streaming_extraction_matches_on_articles_and_numbers_long_texts_whole() -> None:
+    from newsclaims.quotes.extract import extract_quotes_streaming
+
+    article = ['"We will open the dock," Ada Brisk said.', '"Soon," she added.']
+    assert list(extract_quotes_streaming(article, "Dock news")) == extract_quotes(
+        article, "Dock news"
+    )
+    long_text = [f'"Plan {i} is late," Ada Brisk said.' for i in range(25)]
+    found = list(extract_quotes_streaming(long_text, "Plans", piece=10))
+    assert [q.paragraph for q in found] == list(range(25))
+    assert {q.speaker for q in found} == {"Ada Brisk"}

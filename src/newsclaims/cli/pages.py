@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,12 +200,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def file_quotes(path: Path, headline: bool | None) -> list[Quote]:
-    """The quotes of one file; CliError (one line) when it cannot be read or analysed."""
+def file_quotes(path: Path, headline: bool | None) -> Iterable[Quote]:
+    """The quotes of one file; CliError (one line) when it cannot be read or analysed.
+
+    Plain text is read piece by piece (`extract_quotes_streaming`), so a huge file prints
+    as it goes in bounded memory."""
     from newsclaims.pages.analyse import AnalysisOptions, analyse_page
     from newsclaims.pages.decoding import binary_kind
     from newsclaims.pages.extraction import ExtractionError
-    from newsclaims.quotes import extract_quotes, read_text_document
+    from newsclaims.quotes.extract import extract_quotes_streaming, read_text_document
 
     data = read_input(path)
     if is_html(path, data):
@@ -217,7 +221,7 @@ def file_quotes(path: Path, headline: bool | None) -> list[Quote]:
     if kind := binary_kind(data[:4096]):
         raise CliError(f"{path}: {kind}, not HTML or text")
     title, paragraphs = read_text_document(decode_text(path, data), headline)
-    return extract_quotes(paragraphs, title)
+    return extract_quotes_streaming(paragraphs, title)
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:

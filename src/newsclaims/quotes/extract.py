@@ -7,7 +7,7 @@ is linear in the length of the text whatever marks it contains.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from newsclaims.quotes.attribution import (
     NOBODY,
@@ -167,6 +167,29 @@ def looks_like_headline(line: str) -> bool:
     return 0 < len(words) <= HEADLINE_MAX_WORDS and not line.rstrip(_CLOSERS).endswith(
         _SENTENCE_END
     )
+
+
+ARTICLE_PARAGRAPHS = 2_000
+"""No article has more paragraphs: a longer text is read in pieces of this many."""
+
+
+def extract_quotes_streaming(
+    paragraphs: Sequence[str], headline: str | None = None, piece: int = ARTICLE_PARAGRAPHS
+) -> Iterator[Quote]:
+    """`extract_quotes` for texts of any length, in bounded memory, yielding as it goes.
+
+    A text longer than any article (a transcript dump, a 20 MB file) is read `piece`
+    paragraphs at a time, each piece with its own people; paragraph numbers stay those of
+    the whole text. An article-sized text gives exactly what `extract_quotes` gives.
+    """
+    for offset in range(0, max(len(paragraphs), 1), piece):
+        found = extract_quotes(paragraphs[offset : offset + piece], headline)
+        for quote in found:
+            if quote.paragraph < 0:
+                if offset == 0:
+                    yield quote
+                continue
+            yield quote.model_copy(update={"paragraph": quote.paragraph + offset})
 
 
 def read_text_document(text: str, headline: bool | None = True) -> tuple[str | None, list[str]]:
