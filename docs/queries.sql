@@ -83,8 +83,9 @@ WHERE first_seen >= :since AND first_seen < :until
 ORDER BY first_seen, claim_id;
 
 -- name: latest_run_errors
--- What failed in the latest crawl run.
-SELECT e.url, e.reason, e.status, e.attempts
+-- What failed (or was left out, with its reason) in the latest crawl run that saw any
+-- failure: an incremental run that found nothing new records none of its own.
+SELECT e.url, e.reason, e.status, e.attempts, e.last_run_id
 FROM fetch_errors e
-WHERE e.last_run_id = (SELECT MAX(id) FROM crawl_runs)
+WHERE e.last_run_id = (SELECT MAX(last_run_id) FROM fetch_errors)
 ORDER BY e.url;

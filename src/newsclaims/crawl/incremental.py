@@ -213,6 +213,11 @@ class Incremental:
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
         if isinstance(item, Article):
             self._record(response, "stored", str(item.canonical_url))
+        elif isinstance(item, FetchFailure) and item.skipped:
+            # Left out on purpose and recorded (issue 10): a page like any other, not an error.
+            outcome = _skip_outcome(item.reason)
+            if outcome is not None:
+                self._record(response, outcome, None)
         elif isinstance(item, FetchFailure):
             urls = {item.url}
             if isinstance(response, Response):
@@ -277,3 +282,13 @@ class Incremental:
                 record.entry_updated, record.links,
             )  # fmt: skip
         self._submit(pagestate.record, records, self._run_id())
+
+
+def _skip_outcome(reason: str) -> str | None:
+    """The page state of a page the pipelines left out on purpose; None for a note on a
+    stored article or a link never requested (their own records say what they are)."""
+    if reason.startswith("not an article"):
+        return "not_article"
+    if reason.startswith("off topic"):
+        return "off_topic"
+    return None
