@@ -156,15 +156,24 @@ def test_analyse_pipeline_records_a_page_that_outlives_the_analysis_time_limit()
         {
             "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
             "NEWSCLAIMS_EXTRACT_WORKERS": 1,
-            "NEWSCLAIMS_ANALYSIS_TIMEOUT": 0.001,  # no page is analysed that fast
+            "NEWSCLAIMS_ANALYSIS_TIMEOUT": 0.5,
         },
     )
+    # A page that takes many seconds to analyse (thousands of distinct quoted paragraphs),
+    # far past the limit and past the pool's own timeout checks: the outcome is not a race.
+    slow = _page(SEED_PATH)
+    body = "".join(
+        f'<p>"Pier {i} will reopen after repairs costing {i * 7} crowns," Ada Brisk said on '
+        f"day {i} of the harbour inquiry, adding that crews {i} were ready.</p>"
+        for i in range(6000)
+    )
+    slow = slow.model_copy(update={"html": slow.html.replace("</body>", body + "</body>")})
     pipeline = AnalysePipeline.from_crawler(crawler)
     pipeline.open_spider()
     try:
-        failure = asyncio.run(pipeline.process_item(_page(SEED_PATH)))
+        failure = asyncio.run(pipeline.process_item(slow))
         assert isinstance(failure, FetchFailure) and not failure.skipped
-        assert failure.reason == "analysis timed out after 0.001 s"
+        assert failure.reason == "analysis timed out after 0.5 s"
         # The pool replaced the killed worker: the next page (no limit now) is analysed.
         pipeline.timeout = None
         assert isinstance(asyncio.run(pipeline.process_item(_page(SEED_PATH))), Article)
