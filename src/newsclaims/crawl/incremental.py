@@ -94,7 +94,7 @@ class Incremental:
         try:
             self.engine = db.make_engine(self.url)
             self.sessions = db.make_sessionmaker(self.engine)
-            with db.failures_as_unavailable():
+            with db.database_errors():
                 self.known = pagestate.load(self.sessions)
         except Exception as exc:  # no state (database down): this run fetches everything
             logger.warning("incremental state unavailable, fetching every page: %s", exc)
@@ -116,7 +116,7 @@ class Incremental:
             if self.sessions is None:
                 return
             try:
-                with db.failures_as_unavailable():
+                with db.database_errors():
                     func(self.sessions, *args)
             except Exception as exc:
                 logger.warning("could not record page state: %s", exc)

@@ -100,7 +100,7 @@ class StorePipeline:
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
-        with db.failures_as_unavailable():
+        with db.database_errors():
             if isinstance(item, Article):
                 return write_article(self.store, item, self.run_id)
             runs.record_error(self.store.sessions, item, self.run_id)
@@ -158,7 +158,7 @@ class StorePipeline:
         stats = self.stats.get_stats()
         status = runstats.run_status(reason, runstats.counts(stats), len(self.spool))
         try:
-            with db.failures_as_unavailable():
+            with db.database_errors():
                 failed = failed_checks(
                     self.config.checks,
                     runstats.counts(self.stats.get_stats()),

@@ -321,12 +321,3 @@ def database_errors(url: str | URL | None = None) -> Iterator[None]:
         yield
     except DBAPIError as exc:
         raise translate(exc, url) from exc
-
-
-# The name the store pipeline uses.
-failures_as_unavailable = database_errors
-
-
-def reporting_unavailable(url: str, action: str = "", hint: str = "") -> Any:
-    """The old name with the old arguments (now unused), for code written before the merge."""
-    return database_errors(url)

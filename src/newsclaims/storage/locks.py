@@ -96,7 +96,7 @@ class Lease:
         self._thread = threading.Thread(target=self._beat, name="newsclaims-lease", daemon=True)
 
     def __enter__(self) -> Lease:
-        with db.failures_as_unavailable():
+        with db.database_errors():
             acquire(self.sessions, self.name, self.owner, self.ttl)
         self._thread.start()
         return self
