@@ -36,6 +36,11 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 DEPTH_PRIORITY = 1
 COOKIES_ENABLED = False
+# Bytes of responses whose items are still in the pipelines before Scrapy stops
+# downloading. Each item now waits for its write batch (pipelines/store.py), so a batch
+# being written and the next one must fit beside the pages in analysis: Scrapy's 5 MB
+# is ~60 pages of 80 KB; this is ~200 of them, ~50 of 300 KB (~3x this in memory).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16_000_000
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -79,6 +84,10 @@ NEWSCLAIMS_MAX_MARKS_PER_PARAGRAPH = 400  # more quote marks: not prose, not sea
 NEWSCLAIMS_MAX_QUOTES_PER_PARAGRAPH = 50
 NEWSCLAIMS_MAX_QUOTES_PER_PAGE = 1000
 NEWSCLAIMS_LOG_JSON = False  # one JSON object per log line on stderr (crawl --log-json)
+# The crawl writes in batches (pipelines/store.py): one transaction per this many items, or
+# after this many seconds, whichever comes first (ingest uses the same figures).
+NEWSCLAIMS_WRITE_BATCH = 50
+NEWSCLAIMS_WRITE_INTERVAL = 2.0
 NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # base: each database has a subdirectory here
 # Incremental crawling: a known page is fetched again (conditionally) only when its
 # feed/sitemap entry says it changed or this many seconds passed; failed pages sooner.

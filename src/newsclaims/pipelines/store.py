@@ -2,6 +2,14 @@
 
 Database work runs on one worker thread (the event loop keeps crawling), and when the
 database is unreachable items go to the spool instead of being lost.
+
+Items are written in batches (``storage.writer.write_articles``: many articles in one
+transaction), a group commit: each item waits for its batch, so it is in the database (or
+the spool) before Scrapy counts it scraped and the page state records it; a crawl killed
+before a batch is written fetches those pages again next time. A batch is written when it
+holds ``NEWSCLAIMS_WRITE_BATCH`` items, when its first item waited
+``NEWSCLAIMS_WRITE_INTERVAL`` seconds, or when every item in the pipelines is waiting in it
+(nothing else could join: a slow crawl writes at once).
 """
 
 from __future__ import annotations
@@ -9,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Final
 
 from scrapy import signals
 
@@ -23,9 +31,15 @@ from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.errors import DatabaseUnavailable, DataRejected
 from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool, SpooledItem
-from newsclaims.storage.writer import write_article
+from newsclaims.storage.writer import write_article, write_articles
 
 logger = logging.getLogger(__name__)
+
+SPOOLED: Final = "spooled"
+"""A batch's result for an item the database could not take: it is in the spool."""
+ItemResult = Outcome | None | str | DataRejected
+"""What became of one item of a batch: an article's outcome, None for a recorded
+failure, ``SPOOLED``, or the database's refusal of this item's data."""
 
 OUTCOME_STATS = {
     Outcome.STORED: runstats.STORED,
@@ -49,6 +63,11 @@ class StorePipeline:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
         self.store: ArticleStore | None = None
         self.run_id: int | None = None
+        self.batch_size = max(1, crawler.settings.getint("NEWSCLAIMS_WRITE_BATCH"))
+        self.batch_interval = crawler.settings.getfloat("NEWSCLAIMS_WRITE_INTERVAL")
+        self._batch: list[tuple[Article | FetchFailure, asyncio.Future[ItemResult]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._parked = 0  # items in process_item waiting on their notes or their failure
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -115,37 +134,119 @@ class StorePipeline:
                 logger.warning("fetch error %s: %s", item.url, item.reason)
         elif not isinstance(item, Article):
             return item
-        try:
-            outcome = await self._db(self._write, item)
-        except DataRejected as exc:
+        result = await self._written(item)
+        if result == SPOOLED:
+            self.stats.inc_value(runstats.SPOOLED)
+            return item
+        if isinstance(result, DataRejected):
+            if not isinstance(item, Article):
+                logger.error("could not record the failure of %s: %s", item.url, result)
+                return item
             # The database is up and refused this page's data: record it, do not spool.
-            assert isinstance(item, Article)
             failure = FetchFailure(
                 url=str(item.url),
-                reason=f"could not store: {exc}",
+                reason=f"could not store: {result}",
                 status=item.http_status,
                 source=item.source,
             )
-            return await self.process_item(failure)
-        except DatabaseUnavailable as exc:
-            self.spool.append(item)
-            self.stats.inc_value(runstats.SPOOLED)
-            logger.error(
-                "database unavailable, spooled %s to %s: %s", item.url, self.spool.path, exc
-            )
-            return item
-        if outcome is not None:
-            self.stats.inc_value(OUTCOME_STATS[outcome])
-            if outcome in (Outcome.STORED, Outcome.UPDATED):
+            return await self._parked_on(self.process_item(failure))
+        if isinstance(result, Outcome):
+            self.stats.inc_value(OUTCOME_STATS[result])
+            if result in (Outcome.STORED, Outcome.UPDATED):
                 self.stats.inc_value(runstats.QUOTES_STORED, len(item.quotes))
-        if isinstance(item, Article):
-            for note in item.notes:  # e.g. quotes capped: the article is stored, and flagged
-                await self.process_item(
-                    FetchFailure(url=str(item.url), reason=note, source=item.source, skipped=True)
-                )
+        if isinstance(item, Article) and item.notes:
+            # e.g. quotes capped: the article is stored, and flagged
+            notes = [
+                FetchFailure(url=str(item.url), reason=note, source=item.source, skipped=True)
+                for note in item.notes
+            ]
+            await self._parked_on(asyncio.gather(*map(self.process_item, notes)))
         return item
 
+    async def _parked_on(self, awaitable: Any) -> Any:
+        """Await what an item's own follow-up items need, counted as waiting for a batch."""
+        self._parked += 1
+        try:
+            return await awaitable
+        finally:
+            self._parked -= 1
+
+    # -- batches ---------------------------------------------------------------------------
+    async def _written(self, item: Article | FetchFailure) -> ItemResult:
+        """Queue the item in the current batch and wait until its batch is written."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[ItemResult] = loop.create_future()
+        self._batch.append((item, done))
+        if len(self._batch) >= self.batch_size or self._nothing_else_coming():
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.batch_interval, self._flush)
+        return await done
+
+    def _nothing_else_coming(self) -> bool:
+        """Every item in the pipelines waits in this batch: waiting longer gains nothing."""
+        try:
+            in_process = self.crawler.engine.scraper.slot.itemproc_size
+        except (RuntimeError, AttributeError):  # no engine (a direct caller): cannot tell
+            return False
+        return len(self._batch) + self._parked >= in_process
+
+    def _flush(self) -> None:
+        """Hand the current batch to the database thread."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
+        loop = asyncio.get_running_loop()
+        write = loop.run_in_executor(self.executor, self._write_batch, [i for i, _ in batch])
+        write.add_done_callback(lambda finished: _settle(batch, finished))
+
+    def _write_batch(self, batch: list[Article | FetchFailure]) -> list[ItemResult]:
+        """On the database thread: the batch's articles in one transaction, then its failures.
+
+        A page whose data the database refuses makes the transaction fail: the articles are
+        then written one by one, so only that page is refused. When the database is
+        unavailable, the rest of the batch goes to the spool without more attempts.
+        """
+        assert self.store is not None
+        results: dict[int, ItemResult] = {}
+        articles = [item for item in batch if isinstance(item, Article)]
+        pending: list[Article | FetchFailure] = [i for i in batch if not isinstance(i, Article)]
+        try:
+            with db.database_errors():
+                outcomes = write_articles(self.store, articles, self.run_id)
+            results.update(zip(map(id, articles), outcomes, strict=True))
+        except DataRejected:
+            pending = [*articles, *pending]
+        except DatabaseUnavailable as exc:
+            return self._spool(batch, exc)
+        for position, item in enumerate(pending):
+            try:
+                results[id(item)] = self._write(item)
+            except DataRejected as exc:
+                results[id(item)] = exc
+            except DatabaseUnavailable as exc:
+                spooled = self._spool(pending[position:], exc)
+                results.update(zip(map(id, pending[position:]), spooled, strict=True))
+                break
+        return [results[id(item)] for item in batch]
+
+    def _spool(self, items: list[Article | FetchFailure], exc: Exception) -> list[ItemResult]:
+        for item in items:
+            self.spool.append(item)
+        logger.error(
+            "database unavailable, spooled %d item(s) (%s …) to %s: %s",
+            len(items), items[0].url, self.spool.path, exc,
+        )  # fmt: skip
+        return [SPOOLED] * len(items)
+
+    async def close_spider(self) -> None:
+        self._flush()  # nothing should be left (each item waits for its batch); to be sure
+
     async def spider_closed(self, spider: Any, reason: str) -> None:
+        self._flush()
         if self.heartbeat is not None:
             self.heartbeat.cancel()
         await self._db(self._close, reason)
@@ -174,3 +275,19 @@ class StorePipeline:
         except DatabaseUnavailable as exc:
             logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         self.store.engine.dispose()
+
+
+def _settle(
+    batch: list[tuple[Article | FetchFailure, asyncio.Future[ItemResult]]],
+    write: asyncio.Future[list[ItemResult]],
+) -> None:
+    """Give each waiting item its result (or the batch's unexpected error: a bug)."""
+    error = write.exception() if not write.cancelled() else None
+    results = write.result() if error is None and not write.cancelled() else None
+    for position, (_item, done) in enumerate(batch):
+        if done.done():
+            continue
+        if results is not None:
+            done.set_result(results[position])
+        else:
+            done.set_exception(error or RuntimeError("the batch write was cancelled"))
