@@ -8,7 +8,8 @@
 
 For each: pages/s (article pages / wall time, start-up included), the ratio to (a), CPU
 seconds of every process of the run (the command and its workers, sampled with psutil;
-the loopback web server is reported apart), and the peak of their summed RSS. The machine
+the loopback web server is reported apart), and the peaks of their summed RSS and of
+their summed PSS (shared pages divided among the processes sharing them). The machine
 may be shared: compare the ratios, which are measured side by side.
 
 Run: python bench/pipeline.py [--pages N] [--modes abcde] [--out FILE]
@@ -57,6 +58,7 @@ class Figure:
     seconds: float
     cpu: float
     peak_mb: float
+    peak_pss_mb: float
     note: str = ""
 
     @property
@@ -65,13 +67,19 @@ class Figure:
 
 
 class TreeMonitor:
-    """CPU seconds and peak summed RSS of a process and all its descendants."""
+    """CPU seconds and peak summed RSS and PSS of a process and all its descendants.
+
+    RSS counts a page shared by several processes (libraries, what workers inherit from
+    the forkserver) once in each; PSS divides it among them, so summed PSS is the memory
+    the run really takes.
+    """
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.cpu: dict[int, float] = {}
         self.peak = 0
+        self.peak_pss = 0
         self.at_peak: list[int] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -87,17 +95,20 @@ class TreeMonitor:
             processes = [self.root, *self.root.children(recursive=True)]
         except psutil.Error:
             return
-        sizes = []
+        sizes, shares = [], []
         for process in processes:
             try:
                 with process.oneshot():
                     times = process.cpu_times()
                     self.cpu[process.pid] = times.user + times.system
-                    sizes.append(process.memory_info().rss)
+                    memory = process.memory_full_info()
+                    sizes.append(memory.rss)
+                    shares.append(memory.pss)
             except psutil.Error:
                 continue
         if sum(sizes) > self.peak:
             self.peak, self.at_peak = sum(sizes), sizes
+        self.peak_pss = max(self.peak_pss, sum(shares))
 
     def stop(self) -> tuple[float, float]:
         self._stop.set()
@@ -116,8 +127,8 @@ def run_monitored(name: str, pages: int, command: list[str], log: Path) -> Figur
     if code != 0:
         raise SystemExit(f"{name} failed ({code}); see {log}:\n{log.read_text()[-3000:]}")
     processes = "+".join(f"{size / 2**20:.0f}" for size in monitor.at_peak)
-    note = f"{summary_note(log.read_text())}; MB per process at peak {processes}"
-    return Figure(name, pages, seconds, cpu, peak, note=note)
+    note = f"{summary_note(log.read_text())}; RSS MB per process at peak {processes}"
+    return Figure(name, pages, seconds, cpu, peak, monitor.peak_pss / 2**20, note=note)
 
 
 def summary_note(output: str) -> str:
@@ -143,8 +154,9 @@ def bare_trafilatura(articles: list[tuple[str, Path]]) -> Figure:
     seconds = time.perf_counter() - started
     after = process.cpu_times()
     cpu = after.user - before.user + after.system - before.system
+    memory = process.memory_full_info()
     return Figure("(a) bare trafilatura.extract, 1 process", len(documents), seconds, cpu,
-                  process.memory_info().rss / 2**20)  # fmt: skip
+                  memory.rss / 2**20, memory.pss / 2**20)  # fmt: skip
 
 
 def write_warc(articles: list[tuple[str, Path]], path: Path) -> None:
@@ -277,7 +289,7 @@ def report(
         f"(mean {sum(sizes) // len(sizes) // 1000} KB), 8 outlets; {os.cpu_count()} cores; "
         f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (machine shared)",
         "",
-        f"{'run':<44} {'pages/s':>8} {'x (a)':>6} {'2 idle cores':>12} {'wall s':>7} {'CPU s':>7} {'CPU/page ms':>11} {'peak MB':>8}  stored",
+        f"{'run':<44} {'pages/s':>8} {'x (a)':>6} {'2 idle cores':>12} {'wall s':>7} {'CPU s':>7} {'CPU/page ms':>11} {'peak RSS':>8} {'peak PSS':>8}  stored",
     ]
     for figure in figures:
         ratio = f"{figure.rate / base.rate:.2f}" if base else "-"
@@ -287,7 +299,7 @@ def report(
         idle = f"{cores * base.cpu / figure.cpu:.2f}x" if base else "-"
         lines.append(
             f"{figure.name:<44} {figure.rate:8.1f} {ratio:>6} {idle:>12} {figure.seconds:7.1f} {figure.cpu:7.1f} "
-            f"{1000 * figure.cpu / figure.pages:11.1f} {figure.peak_mb:8.0f}  {figure.note}"
+            f"{1000 * figure.cpu / figure.pages:11.1f} {figure.peak_mb:8.0f} {figure.peak_pss_mb:8.0f}  {figure.note}"
         )
     if server_note:
         lines.append(server_note)

@@ -181,6 +181,14 @@ def test_analyse_pipeline_records_a_page_that_outlives_the_analysis_time_limit()
         pipeline.close_spider()
 
 
+def test_analysis_workers_do_not_load_scrapy(analyse):
+    """A worker imports the module of each function it is sent: the initializer lived in
+    pipelines.analyse and loaded Scrapy and Twisted into every worker (~26 MB each)."""
+    assert analyse.pool is not None
+    loaded = "[m for m in ('scrapy', 'twisted') if m in __import__('sys').modules]"
+    assert analyse.pool.schedule(eval, args=(loaded,)).result(timeout=60) == []
+
+
 def test_analyse_pipeline_turns_an_unreadable_page_into_a_recorded_failure(analyse):
     page = _page(SEED_PATH).model_copy(update={"html": "   "})
     failure = asyncio.run(analyse.process_item(page))

@@ -30,14 +30,14 @@ from newsclaims import runstats
 from newsclaims.crawl.configuration import analysis_options, load_config
 from newsclaims.pages.analyse import Analysis, AnalysisOptions, analyse_page
 from newsclaims.pages.extraction import ExtractionError, NotAnArticle
+from newsclaims.pages.workers import start_worker
 from newsclaims.records import FetchedPage, FetchFailure
 
 logger = logging.getLogger(__name__)
 
-
-def _ignore_interrupts() -> None:
-    """Worker initializer: the parent handles Ctrl-C and shuts the pool down."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+TASKS_PER_WORKER = 500
+"""A worker is replaced after this many pages, so no worker-side cache grows without
+bound (as ingest's); forked from the preloaded forkserver, a new one starts at once."""
 
 
 def _start_forkserver_deaf_to_interrupts() -> None:
@@ -49,6 +49,10 @@ def _start_forkserver_deaf_to_interrupts() -> None:
     this, the forkserver and every worker ignore Ctrl-C from birth. (Done once per
     process: a forkserver already running is left as it is.)
     """
+    # Workers fork from it with the analysis and the language model loaded (pages.preload).
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["__main__", "newsclaims.pages.preload"]
+    )
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return
@@ -89,7 +93,8 @@ class AnalysePipeline:
         # forkserver: workers do not inherit the reactor's threads and sockets.
         return ProcessPool(
             max_workers=max(1, self.workers),
-            initializer=_ignore_interrupts,
+            max_tasks=TASKS_PER_WORKER,
+            initializer=start_worker,
             context=multiprocessing.get_context("forkserver"),
         )
 
