@@ -90,13 +90,27 @@ class StorePipeline:
 
     def _replay(self) -> None:
         """Write what an outage left in the spool; it counts in this run's figures."""
-        outcomes = self.spool.replay(self._write)
+        outcomes = self.spool.replay(self._write, self._record_refused)
         for outcome in outcomes:
             self.stats.inc_value(runstats.REPLAYED)
             if isinstance(outcome, Outcome):
                 self.stats.inc_value(OUTCOME_STATS[outcome])
         if outcomes:
             logger.warning("replayed %d spooled items into the database", len(outcomes))
+
+    def _record_refused(self, item: SpooledItem, exc: DataRejected) -> None:
+        """A replayed page the database refused is a fetch error, as in ``process_item``."""
+        logger.warning("could not store replayed %s: %s", item.url, exc)
+        if isinstance(item, Article):
+            self._write(
+                FetchFailure(
+                    url=str(item.url),
+                    reason=f"could not store: {exc}",
+                    status=item.http_status,
+                    source=item.source,
+                )
+            )
+            self.stats.inc_value(runstats.ERRORS)
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
