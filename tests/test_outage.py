@@ -11,12 +11,14 @@ articles stored, an item spooled) and the assertions hold whichever run replays.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,9 @@ from sqlalchemy import func, select
 from newsclaims import models
 from newsclaims.fixtureweb.generated import GeneratedSite
 from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
+from newsclaims.pipelines.retry import WriteRetry
 from newsclaims.storage import database as db
+from newsclaims.storage.errors import DatabaseUnavailable
 from newsclaims.storage.spool import Spool
 
 from .conftest import FAST_CRAWL, IN_CI, ROOT
@@ -172,3 +176,40 @@ def test_an_outage_mid_run_retries_spools_and_replays_every_article_once(
         f"{one['counts']['spooled']} spooled, {one['counts']['replayed']} replayed, "
         f"exit {first.returncode}; second run replayed {two['counts']['replayed']}"
     )
+
+
+def test_write_retry_backs_off_then_tries_once_while_the_database_stays_down(db_url):
+    """The retry policy on real connections: an unreachable server (nothing listens on
+    port 1), then the test's database."""
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+
+    def connect(url: str) -> Callable[[], Awaitable[int]]:
+        def blocking() -> int:
+            engine = db.make_engine(url)
+            try:
+                with db.database_errors(url), engine.connect() as connection:
+                    return int(
+                        connection.scalar(select(func.count()).select_from(models.Article)) or 0
+                    )
+            finally:
+                engine.dispose()
+
+        return lambda: asyncio.get_running_loop().run_in_executor(None, blocking)
+
+    retry = WriteRetry(retries=3, backoff=0.05)
+    retried: list[float] = []
+
+    async def scenario() -> None:
+        with pytest.raises(DatabaseUnavailable, match="cannot reach the database"):
+            await retry.run(connect(unreachable), lambda: retried.append(time.monotonic()))
+        assert len(retried) == 3 and retry.down
+        gaps = [b - a for a, b in itertools.pairwise(retried)]
+        # Each retry is announced, then waited for: 0.05 s, 0.1 s, 0.2 s (doubling).
+        assert gaps[0] >= 0.05 and gaps[1] >= 0.1
+        with pytest.raises(DatabaseUnavailable):  # known down: one attempt, no backoff
+            await retry.run(connect(unreachable), lambda: retried.append(time.monotonic()))
+        assert len(retried) == 3
+        assert await retry.run(connect(db_url)) == 0  # back: the next outage is retried again
+        assert not retry.down
+
+    asyncio.run(scenario())

@@ -268,12 +268,13 @@ class Frontier:
 
 def other_live_workers(settings: Any, spider_name: str) -> int:
     """How many workers other than this one have a live heartbeat on the frontier."""
-    from scrapy_redis.connection import get_redis_from_settings
+    import redis
 
     names = frontier_keys(settings.get("NEWSCLAIMS_REDIS_PREFIX"), spider_name)
-    server = get_redis_from_settings(settings)
+    server = redis.Redis.from_url(settings.get("NEWSCLAIMS_REDIS_URL"))
     try:
-        workers = {w.decode() for w in server.smembers(names["workers"])} - {WORKER_ID}
+        members: Any = server.smembers(names["workers"])
+        workers = {w.decode() for w in members} - {WORKER_ID}
         return sum(bool(server.exists(names["worker"] + w)) for w in workers)
     finally:
         server.close()
