@@ -6,7 +6,7 @@ The pool is pebble's: a page still being analysed after ``NEWSCLAIMS_ANALYSIS_TI
 seconds has its worker killed and replaced (a standard ``ProcessPoolExecutor`` cannot
 stop one task), and a worker that dies costs only its page (a pool broken by it is replaced). Workers ignore SIGINT: a
 Ctrl-C reaches the whole process group, and the crawl, not each worker, decides how to
-stop.
+stop. Workers exit when the crawl dies, even by SIGKILL (``pipelines.workers``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 from concurrent.futures import Future
@@ -30,10 +31,11 @@ from newsclaims import runstats
 from newsclaims.crawl.configuration import analysis_options, load_config
 from newsclaims.pages.analyse import Analysis, AnalysisOptions, analyse_page
 from newsclaims.pages.extraction import ExtractionError, NotAnArticle
-from newsclaims.pages.workers import start_worker
+from newsclaims.pipelines.workers import start_worker
 from newsclaims.records import FetchedPage, FetchFailure
 
 logger = logging.getLogger(__name__)
+
 
 TASKS_PER_WORKER = 500
 """A worker is replaced after this many pages, so no worker-side cache grows without
@@ -95,6 +97,7 @@ class AnalysePipeline:
             max_workers=max(1, self.workers),
             max_tasks=TASKS_PER_WORKER,
             initializer=start_worker,
+            initargs=(os.getpid(),),
             context=multiprocessing.get_context("forkserver"),
         )
 

@@ -1,7 +1,8 @@
 """Write articles and fetch failures to the database; record the crawl run.
 
 Database work runs on one worker thread (the event loop keeps crawling), and when the
-database is unreachable items go to the spool instead of being lost.
+database is unreachable a write is retried with backoff (``pipelines/retry.py``), then its
+items go to the spool instead of being lost.
 
 Items are written in batches (``storage.writer.write_articles``: many articles in one
 transaction), a group commit: each item waits for its batch, so it is in the database (or
@@ -24,6 +25,7 @@ from scrapy import signals
 from newsclaims import runstats
 from newsclaims.crawl.checks import failed_checks
 from newsclaims.crawl.configuration import database_url, load_config
+from newsclaims.pipelines.retry import WriteRetry
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
@@ -61,6 +63,10 @@ class StorePipeline:
         self.lease_ttl = crawler.settings.getfloat("NEWSCLAIMS_LOCK_TTL")
         self.heartbeat: asyncio.Task[None] | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
+        self.retry = WriteRetry(
+            crawler.settings.getint("NEWSCLAIMS_DB_WRITE_RETRIES"),
+            crawler.settings.getfloat("NEWSCLAIMS_DB_WRITE_BACKOFF"),
+        )
         self.store: ArticleStore | None = None
         self.run_id: int | None = None
         self.batch_size = max(1, crawler.settings.getint("NEWSCLAIMS_WRITE_BATCH"))
@@ -68,6 +74,7 @@ class StorePipeline:
         self._batch: list[tuple[Article | FetchFailure, asyncio.Future[ItemResult]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._parked = 0  # items in process_item waiting on their notes or their failure
+        self._writing: set[asyncio.Task[list[ItemResult]]] = set()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -109,13 +116,27 @@ class StorePipeline:
 
     def _replay(self) -> None:
         """Write what an outage left in the spool; it counts in this run's figures."""
-        outcomes = self.spool.replay(self._write)
+        outcomes = self.spool.replay(self._write, self._record_refused)
         for outcome in outcomes:
             self.stats.inc_value(runstats.REPLAYED)
             if isinstance(outcome, Outcome):
                 self.stats.inc_value(OUTCOME_STATS[outcome])
         if outcomes:
             logger.warning("replayed %d spooled items into the database", len(outcomes))
+
+    def _record_refused(self, item: SpooledItem, exc: DataRejected) -> None:
+        """A replayed page the database refused is a fetch error, as in ``process_item``."""
+        logger.warning("could not store replayed %s: %s", item.url, exc)
+        if isinstance(item, Article):
+            self._write(
+                FetchFailure(
+                    url=str(item.url),
+                    reason=f"could not store: {exc}",
+                    status=item.http_status,
+                    source=item.source,
+                )
+            )
+            self.stats.inc_value(runstats.ERRORS)
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
@@ -192,61 +213,74 @@ class StorePipeline:
         return len(self._batch) + self._parked >= in_process
 
     def _flush(self) -> None:
-        """Hand the current batch to the database thread."""
+        """Start writing the current batch (on the database thread, retried on an outage)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         if not self._batch:
             return
         batch, self._batch = self._batch, []
-        loop = asyncio.get_running_loop()
-        write = loop.run_in_executor(self.executor, self._write_batch, [i for i, _ in batch])
+        write = asyncio.get_running_loop().create_task(self._write_batch([i for i, _ in batch]))
+        self._writing.add(write)
+        write.add_done_callback(self._writing.discard)
         write.add_done_callback(lambda finished: _settle(batch, finished))
 
-    def _write_batch(self, batch: list[Article | FetchFailure]) -> list[ItemResult]:
-        """On the database thread: the batch's articles in one transaction, then its failures.
+    async def _write_batch(self, batch: list[Article | FetchFailure]) -> list[ItemResult]:
+        """Write the batch; what an outage leaves unwritten after the retries is spooled."""
+        results: dict[int, ItemResult] = {}
+        try:
+            await self.retry.run(
+                lambda: self._db(self._write_unwritten, batch, results),
+                lambda: self.stats.inc_value(runstats.RETRIED),
+            )
+        except DatabaseUnavailable as exc:
+            unwritten = [item for item in batch if id(item) not in results]
+            await self._db(self._spool, unwritten, exc)
+            results.update(dict.fromkeys(map(id, unwritten), SPOOLED))
+        return [results[id(item)] for item in batch]
+
+    def _write_unwritten(
+        self, batch: list[Article | FetchFailure], results: dict[int, ItemResult]
+    ) -> None:
+        """On the database thread: the batch's articles not yet written, in one transaction,
+        then its failures; each result goes into ``results`` (a retry skips those).
 
         A page whose data the database refuses makes the transaction fail: the articles are
-        then written one by one, so only that page is refused. When the database is
-        unavailable, the rest of the batch goes to the spool without more attempts.
+        then written one by one, so only that page is refused. An outage raises
+        ``DatabaseUnavailable`` with what was written so far in ``results``.
         """
         assert self.store is not None
-        results: dict[int, ItemResult] = {}
-        articles = [item for item in batch if isinstance(item, Article)]
-        pending: list[Article | FetchFailure] = [i for i in batch if not isinstance(i, Article)]
-        try:
-            with db.database_errors():
-                outcomes = write_articles(self.store, articles, self.run_id)
-            results.update(zip(map(id, articles), outcomes, strict=True))
-        except DataRejected:
-            pending = [*articles, *pending]
-        except DatabaseUnavailable as exc:
-            return self._spool(batch, exc)
-        for position, item in enumerate(pending):
+        todo = [item for item in batch if id(item) not in results]
+        articles = [item for item in todo if isinstance(item, Article)]
+        one_by_one: list[Article | FetchFailure] = [i for i in todo if not isinstance(i, Article)]
+        if articles:
+            try:
+                with db.database_errors():
+                    outcomes = write_articles(self.store, articles, self.run_id)
+                results.update(zip(map(id, articles), outcomes, strict=True))
+            except DataRejected:
+                one_by_one = [*articles, *one_by_one]
+        for item in one_by_one:
             try:
                 results[id(item)] = self._write(item)
             except DataRejected as exc:
                 results[id(item)] = exc
-            except DatabaseUnavailable as exc:
-                spooled = self._spool(pending[position:], exc)
-                results.update(zip(map(id, pending[position:]), spooled, strict=True))
-                break
-        return [results[id(item)] for item in batch]
 
-    def _spool(self, items: list[Article | FetchFailure], exc: Exception) -> list[ItemResult]:
+    def _spool(self, items: list[Article | FetchFailure], exc: Exception) -> None:
         for item in items:
             self.spool.append(item)
         logger.error(
             "database unavailable, spooled %d item(s) (%s …) to %s: %s",
             len(items), items[0].url, self.spool.path, exc,
         )  # fmt: skip
-        return [SPOOLED] * len(items)
 
     async def close_spider(self) -> None:
         self._flush()  # nothing should be left (each item waits for its batch); to be sure
+        if self._writing:
+            await asyncio.wait(self._writing)
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
-        self._flush()
+        await self.close_spider()
         if self.heartbeat is not None:
             self.heartbeat.cancel()
         await self._db(self._close, reason)
@@ -279,7 +313,7 @@ class StorePipeline:
 
 def _settle(
     batch: list[tuple[Article | FetchFailure, asyncio.Future[ItemResult]]],
-    write: asyncio.Future[list[ItemResult]],
+    write: asyncio.Task[list[ItemResult]],
 ) -> None:
     """Give each waiting item its result (or the batch's unexpected error: a bug)."""
     error = write.exception() if not write.cancelled() else None
