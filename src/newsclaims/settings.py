@@ -36,11 +36,6 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 DEPTH_PRIORITY = 1
 COOKIES_ENABLED = False
-# Bytes of responses whose items are still in the pipelines before Scrapy stops
-# downloading. Each item now waits for its write batch (pipelines/store.py), so a batch
-# being written and the next one must fit beside the pages in analysis: Scrapy's 5 MB
-# is ~60 pages of 80 KB; this is ~200 of them, ~50 of 300 KB (~3x this in memory).
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16_000_000
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
