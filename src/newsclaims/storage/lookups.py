@@ -1,10 +1,12 @@
-"""Many keys in one statement: lookups joined to a table's index, rows of plain integers.
+"""Many keys in one statement: lookups joined to a table's index, rows of plain values.
 
 A batch of articles has thousands of LSH band keys; one query per key (or one OR term
 per key) costs more in statement building than in the database. Here the keys are a
-``VALUES`` list joined to the table on its indexed columns, written as plain driver SQL
-(portable: SQLite and PostgreSQL both name a ``VALUES`` list's columns ``column1``…),
-so each key costs the database one index probe and Python nothing but its values.
+list of rows joined to the table on its indexed columns, written as plain driver SQL,
+so each key costs the database one index probe and Python little more than its values.
+SQLite gets a ``VALUES`` list; PostgreSQL one array per column through ``unnest``,
+since psycopg parses a statement's placeholders in Python, thousands of them per batch.
+Both name the list's columns ``column1``, ``column2``, …
 """
 
 from __future__ import annotations
@@ -12,10 +14,31 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 _MAX_PARAMETERS = 30_000
-"""Per statement; SQLite allows 32,766 and psycopg 65,535."""
+"""Per SQLite statement (it allows 32,766)."""
+
+
+def _rows_sql(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """A row source of ``rows`` (columns ``column1``…) and the parameters it takes."""
+    width = len(rows[0])
+    if connection.dialect.name == "postgresql":
+        types = ["text" if isinstance(value, str) else "bigint" for value in rows[0]]
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        names = ", ".join(f"column{i + 1}" for i in range(width))
+        return f"unnest({arrays}) AS k({names})", [list(column) for column in zip(*rows)]
+    row = "(" + ", ".join(["?"] * width) + ")"
+    values = [value for key in rows for value in key]
+    return f"(VALUES {', '.join([row] * len(rows))}) AS k", values
+
+
+def _chunks(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> list[Sequence[Any]]:
+    if connection.dialect.name == "postgresql":
+        return [rows]  # arrays: three parameters however many rows
+    per_statement = _MAX_PARAMETERS // len(rows[0])
+    return [rows[i : i + per_statement] for i in range(0, len(rows), per_statement)]
 
 
 def rows_matching(
@@ -33,29 +56,21 @@ def rows_matching(
     if not keys:
         return []
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    width = len(columns)
-    row = "(" + ", ".join([mark] * width) + ")"
-    selected = [f"k.column{i + 1}" for i in range(width)] + [f"t.{name}" for name in returned]
+    selected = [f"k.column{i + 1}" for i in range(len(columns))]
+    selected += [f"t.{name}" for name in returned]
     on = " AND ".join(f"t.{name} = k.column{i + 1}" for i, name in enumerate(columns))
-    ordered = list(keys)
-    per_statement = _MAX_PARAMETERS // width
     found: list[tuple[Any, ...]] = []
-    for offset in range(0, len(ordered), per_statement):
-        chunk = ordered[offset : offset + per_statement]
-        sql = (
-            f"SELECT {', '.join(selected)} FROM (VALUES {', '.join([row] * len(chunk))}) AS k "
-            f"JOIN {table} AS t ON {on}"
-        )
-        values = tuple(value for key in chunk for value in key)
-        found.extend(tuple(r) for r in connection.exec_driver_sql(sql, values))
+    for chunk in _chunks(connection, list(keys)):
+        source, parameters = _rows_sql(connection, chunk)
+        sql = f"SELECT {', '.join(selected)} FROM {source} JOIN {table} AS t ON {on}"
+        found.extend(tuple(r) for r in connection.exec_driver_sql(sql, tuple(parameters)))
     return found
 
 
 def insert_plain(
     session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Rows of integers and text (band keys, paragraphs) in one driver executemany.
+    """Rows of integers and text (band keys, paragraphs) in one statement per chunk.
 
     A batch stores thousands of such rows; SQLAlchemy's per-row parameter handling cost
     more than the database's insert, and these types need none. No column defaults.
@@ -63,6 +78,8 @@ def insert_plain(
     if not rows:
         return
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    connection.exec_driver_sql(sql, list(rows))
+    names = ", ".join(columns)
+    for chunk in _chunks(connection, rows):
+        source, parameters = _rows_sql(connection, chunk)
+        sql = f"INSERT INTO {table} ({names}) SELECT * FROM {source}"
+        connection.exec_driver_sql(sql, tuple(parameters))
