@@ -28,7 +28,9 @@ def _rows_sql(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> tuple[
         types = ["text" if isinstance(value, str) else "bigint" for value in rows[0]]
         arrays = ", ".join(f"%s::{kind}[]" for kind in types)
         names = ", ".join(f"column{i + 1}" for i in range(width))
-        return f"unnest({arrays}) AS k({names})", [list(column) for column in zip(*rows)]
+        return f"unnest({arrays}) AS k({names})", [
+            list(column) for column in zip(*rows, strict=True)
+        ]
     row = "(" + ", ".join(["?"] * width) + ")"
     values = [value for key in rows for value in key]
     return f"(VALUES {', '.join([row] * len(rows))}) AS k", values
