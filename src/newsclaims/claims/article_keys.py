@@ -10,6 +10,7 @@ the lookups. Storage calls ``match_keys`` itself when an article arrives without
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from newsclaims.claims.forms import match_form
 from newsclaims.claims.matching import claim_band_keys
@@ -53,8 +54,13 @@ def keys_basis(article: Article) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=4096)
 def quote_sentence_keys(quote_text: str) -> tuple[ClaimSentenceKeys, ...]:
-    """The quote's claim sentences with their matching forms and LSH buckets."""
+    """The quote's claim sentences with their matching forms and LSH buckets.
+
+    Cached: a statement is quoted by many outlets (wire copies word for word), and
+    sentence splitting is most of the keys' cost. The result is immutable.
+    """
     keys = []
     for span in claim_sentences(quote_text):
         form = match_form(span.text)
@@ -66,7 +72,7 @@ def quote_sentence_keys(quote_text: str) -> tuple[ClaimSentenceKeys, ...]:
 def match_keys(article: Article) -> MatchKeys:
     """The article's matching keys (see ``records.MatchKeys``)."""
     signature = article_signature([article.text])
-    return MatchKeys(
+    return MatchKeys.model_construct(  # built from trusted values: no validation pass
         basis=keys_basis(article),
         content_hash=content_hash(article),
         minhash=minhash_bytes(signature),
