@@ -283,3 +283,33 @@ def test_ids_come_back_in_row_order_and_a_repeated_key_is_refused(session: Sessi
             {"speaker_id": ids[0], "canonical_text": "x", "match_text": "x", "created_at": T0},
             {"speaker_id": ids[0], "canonical_text": "x", "match_text": "x", "created_at": T0},
         ], ["speaker_id", "match_text"])  # fmt: skip
+
+
+def test_a_writer_taking_an_article_first_costs_the_batch_no_row(
+    engine: Engine, db_url: str
+) -> None:
+    """Another process stores one of the batch's articles between our lookup and our insert."""
+    store = ArticleStore(engine)
+    write_article(store, news_article("seed", "voa", ["Nothing was said."]))
+    batch = [news_article(f"n{i}", "voa", [SHARED if i % 2 else FIRST]) for i in range(4)]
+    other = db.make_engine(db_url)
+    raced: list[Outcome] = []
+
+    def race(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not raced and statement.startswith("INSERT INTO articles"):
+            raced.append(write_article(ArticleStore(other), batch[2]))
+
+    event.listen(engine, "before_cursor_execute", race)
+    try:
+        outcomes = write_articles(store, batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", race)
+        other.dispose()
+    assert raced == [Outcome.STORED]
+    assert outcomes == [Outcome.STORED, Outcome.STORED, Outcome.UNCHANGED, Outcome.STORED]
+    with Session(engine) as session:
+        counts = [
+            session.scalar(select(func.count()).select_from(model))
+            for model in (models.Article, models.Quote, models.ClaimMention, models.Claim)
+        ]
+        assert counts == [5, 4, 4, 2]
