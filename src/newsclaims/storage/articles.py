@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims import records as items
-from newsclaims.claims.article_keys import content_hash, match_keys, precomputed_keys
+from newsclaims.claims.article_keys import content_hash, precomputed_keys
 from newsclaims.discovery.urls import registered_host, url_hash
 from newsclaims.records import MatchKeys
 from newsclaims.storage import versions
@@ -52,7 +52,7 @@ class SavedArticle:
     article_id: int
     article: items.Article
     keys: MatchKeys | None = None
-    """Its matching keys (written articles only)."""
+    """Its precomputed matching keys, if they fit it (``claims.article_keys``)."""
     quote_ids: list[int] = field(default_factory=list)
     """The stored ids of ``article.quotes``, in order (written articles only)."""
     speaker_ids: list[int | None] = field(default_factory=list)
@@ -150,8 +150,7 @@ def save_batch(
             saved[i] = SavedArticle(Outcome.STORED, article_id, batch[i])
     done = [entry for entry in saved if entry is not None]
     for entry, keys in zip(done, precomputed, strict=True):
-        if entry.written:
-            entry.keys = keys or match_keys(entry.article)
+        entry.keys = keys
     _save_paragraphs_and_quotes(session, [entry for entry in done if entry.written])
     return SavedBatch(done, replaced)
 

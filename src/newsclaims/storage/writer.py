@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims import records as items
-from newsclaims.claims.article_keys import makes_claims
+from newsclaims.claims.article_keys import makes_claims, match_keys
 from newsclaims.discovery.urls import url_hash
 from newsclaims.storage import articles, claims, syndication
 from newsclaims.storage.articles import ArticleStore, Outcome, SavedArticle
@@ -51,6 +51,8 @@ def write_batch_in_session(
     for part, hashes in _without_repeats(batch):
         saved = articles.save_batch(session, part, run_id, hashes)
         written = [entry for entry in saved.articles if entry.written]
+        for entry in written:
+            entry.keys = entry.keys or match_keys(entry.article)
         syndication.link_batch(session, [_near_duplicate_input(entry) for entry in written])
         # Record first: an unchanged quote re-matches its old claim, which so keeps its id
         # (exports cite claim ids); only then drop the claims nothing mentions any more.
@@ -98,7 +100,7 @@ def _without_repeats(
 
 def _near_duplicate_input(saved: SavedArticle) -> syndication.NearDuplicateInput:
     article, keys = saved.article, saved.keys
-    assert keys is not None  # set on every written article
+    assert keys is not None  # set for every written article above
     return syndication.NearDuplicateInput(
         saved.article_id, article.published or article.fetched_at, keys.minhash, keys.buckets
     )
