@@ -112,9 +112,9 @@ def record_batch(session: Session, quotes: Sequence[ClaimableQuote]) -> None:
                 "similarity": match[1],
             }
         )
-    wordings = [canonicals[cast(int, mention["claim_id"])] for mention in mentions]
+    canonical_wordings = [canonicals[cast(int, mention["claim_id"])] for mention in mentions]
     _insert_claims(session, new_claims, new_keys, mentions)
-    _insert_mentions(session, mentions, wordings)
+    _insert_mentions(session, mentions, canonical_wordings)
 
 
 _NEW_CLAIM = 1 << 62
