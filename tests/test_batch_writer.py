@@ -313,3 +313,18 @@ def test_a_writer_taking_an_article_first_costs_the_batch_no_row(
             for model in (models.Article, models.Quote, models.ClaimMention, models.Claim)
         ]
         assert counts == [5, 4, 4, 2]
+
+
+def test_the_same_batch_twice_adds_nothing(engine: Engine) -> None:
+    store = ArticleStore(engine)
+    batch = _batch()[:-2]  # without the URL that changes within the batch
+    run_id = runs.start_run(store.sessions, "test")
+    assert Outcome.STORED in write_articles(store, batch, run_id)
+    before = _dump(engine)
+    assert write_articles(store, _batch()[:-2], run_id) == [Outcome.DUPLICATE] * len(batch)
+    assert _dump(engine) == before
+    later = runs.start_run(store.sessions, "test")
+    assert write_articles(store, _batch()[:-2], later) == [Outcome.UNCHANGED] * len(batch)
+    assert {k: v for k, v in _dump(engine).items() if k != "articles"} == {
+        k: v for k, v in before.items() if k != "articles"
+    }
