@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -190,6 +192,19 @@ def test_analysis_workers_do_not_load_scrapy(analyse):
     assert analyse.pool is not None
     loaded = "[m for m in ('scrapy', 'twisted') if m in __import__('sys').modules]"
     assert analyse.pool.schedule(eval, args=(loaded,)).result(timeout=60) == []
+
+
+def test_the_crawls_own_process_does_not_load_the_analysis():
+    """The analysis runs in the workers; the crawl's process loaded trafilatura and the
+    quote finder (~30 MB) only to name the function and unpickle its result."""
+    modules = (
+        "newsclaims.crawl.runner", "newsclaims.spiders.news", "newsclaims.pipelines.analyse",
+        "newsclaims.pipelines.store", "newsclaims.crawl.incremental",
+    )  # fmt: skip
+    code = f"import sys; import {', '.join(modules)}; print('trafilatura' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_analyse_pipeline_turns_an_unreadable_page_into_a_recorded_failure(analyse):

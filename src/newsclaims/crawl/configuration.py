@@ -16,7 +16,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from newsclaims import settings as defaults
 from newsclaims.config import environment
 from newsclaims.config.sources import SourcesFile, load_sources
-from newsclaims.pages.analyse import AnalysisOptions
+from newsclaims.pages.options import AnalysisOptions
 
 _PROJECT = SETTINGS_PRIORITIES["project"]
 

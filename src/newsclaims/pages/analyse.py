@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from newsclaims import settings
 from newsclaims.claims.article_keys import match_keys
-from newsclaims.config.sources import DEFAULT_TOPIC, TopicProfile
 from newsclaims.pages.detection import PageSignals
 from newsclaims.pages.extraction import extract_page
+from newsclaims.pages.options import AnalysisOptions
 from newsclaims.pages.paragraphs import drop_repeated_paragraphs
 from newsclaims.pages.topic import TopicVerdict, score_topic
 from newsclaims.quotes import extract_quotes
@@ -22,17 +22,9 @@ from newsclaims.records import Article, FetchedPage, Quote
 
 # Double quote marks of every script's style: a paragraph with hundreds of them is not
 # prose with quotes (a "paragraph" of 60,000 marks gave 60,000 junk quotes).
+__all__ = ["Analysis", "AnalysisOptions", "analyse_page", "bounded_quotes"]
+
 _DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
-
-
-@dataclass(frozen=True)
-class AnalysisOptions:
-    """What the sources file (or a command's flags) decide about analysis."""
-
-    topic: TopicProfile = DEFAULT_TOPIC
-    min_words: int = settings.NEWSCLAIMS_MIN_WORDS
-    quotes_off_topic: bool = False
-    """Find quotes in off-topic articles too (``newsclaims quotes``); a crawl drops them."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +40,10 @@ class Analysis:
     """Why it is on or off topic: the terms that scored."""
 
 
-def analyse_page(page: FetchedPage, options: AnalysisOptions = AnalysisOptions()) -> Analysis:
+_DEFAULT_OPTIONS = AnalysisOptions()
+
+
+def analyse_page(page: FetchedPage, options: AnalysisOptions = _DEFAULT_OPTIONS) -> Analysis:
     """Extraction, furniture, paragraph dedup, topic score, date fallback, quotes.
 
     Raises ``ExtractionError`` (or its subclass ``NotAnArticle``) with a reason when the

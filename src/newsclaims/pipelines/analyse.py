@@ -29,9 +29,9 @@ from scrapy.crawler import Crawler
 
 from newsclaims import runstats
 from newsclaims.crawl.configuration import analysis_options, load_config
-from newsclaims.pages.analyse import Analysis, AnalysisOptions, analyse_page
-from newsclaims.pages.extraction import ExtractionError, NotAnArticle
-from newsclaims.pipelines.workers import start_worker
+from newsclaims.pages.errors import ExtractionError, NotAnArticle
+from newsclaims.pages.options import AnalysisOptions
+from newsclaims.pipelines.workers import AnalysedPage, analyse, start_worker
 from newsclaims.records import FetchedPage, FetchFailure
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class AnalysePipeline:
         self.workers = workers
         self.timeout = timeout if timeout > 0 else None
         self.pool: ProcessPool | None = None
-        self.pending: set[Future[Analysis]] = set()
+        self.pending: set[Future[AnalysedPage]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AnalysePipeline:
@@ -112,15 +112,15 @@ class AnalysePipeline:
         self.pool = self._new_pool()
         return self.pool
 
-    async def _run(self, pool: ProcessPool, page: FetchedPage) -> Analysis:
-        future = pool.schedule(analyse_page, (page, self.options), timeout=self.timeout)
+    async def _run(self, pool: ProcessPool, page: FetchedPage) -> AnalysedPage:
+        future = pool.schedule(analyse, (page, self.options), timeout=self.timeout)
         self.pending.add(future)
         try:
             return await asyncio.wrap_future(future)
         finally:
             self.pending.discard(future)
 
-    async def _analyse(self, page: FetchedPage) -> Analysis:
+    async def _analyse(self, page: FetchedPage) -> AnalysedPage:
         """Run the analysis in the pool; a pool broken by a dead worker is replaced once."""
         assert self.pool is not None, "open_spider() starts the pool"
         pool = self.pool if self.pool.active else self._replace_pool()

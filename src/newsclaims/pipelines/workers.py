@@ -12,8 +12,30 @@ import select
 import signal
 import threading
 import time
+from dataclasses import dataclass
 
+from newsclaims.pages.options import AnalysisOptions
+from newsclaims.records import Article, FetchedPage
 from newsclaims.storage.owners import pid_alive
+
+
+@dataclass(frozen=True)
+class AnalysedPage:
+    """What the crawl needs of ``pages.analyse.Analysis``: a class the parent can unpickle
+    without importing the analysis (trafilatura, the quote finder: ~30 MB it never runs)."""
+
+    article: Article
+    on_topic: bool
+    repeated_paragraphs: int
+
+
+def analyse(page: FetchedPage, options: AnalysisOptions) -> AnalysedPage:
+    """``analyse_page`` in a worker (imported here, not at the top, to keep it out of the
+    crawl's own process; the forkserver has it loaded already, see ``pages.preload``)."""
+    from newsclaims.pages.analyse import analyse_page
+
+    analysis = analyse_page(page, options)
+    return AnalysedPage(analysis.article, analysis.on_topic, analysis.repeated_paragraphs)
 
 
 def start_worker(crawl_pid: int) -> None:
