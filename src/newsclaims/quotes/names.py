@@ -107,25 +107,20 @@ _LEAD = 5
 """Lower-case words a named phrase may open with (`the band's lead singer Ana Ruiz`)."""
 
 
-def _next_capital(tokens: list[Token]) -> list[int]:
-    """For each token, the index of the next word holding a capital letter (or the end)."""
-    nxt = [len(tokens)] * (len(tokens) + 1)
-    for k in range(len(tokens) - 1, -1, -1):
-        token = tokens[k]
-        nxt[k] = k if token.word and not token.text.islower() else nxt[k + 1]
-    return nxt
-
-
 def find_names(para: Para) -> None:
     """Every named person of the paragraph in order, with the roles stated next to them."""
     tokens = para.tokens
     cues = set(para.cue_positions)
-    capital = _next_capital(tokens)
+    capitals = para.capitals
+    c = 0
     i = 0
     while i < len(tokens):
-        if capital[i] - i > _LEAD:
+        while c < len(capitals) and capitals[c] < i:
+            c += 1
+        capital = capitals[c] if c < len(capitals) else len(tokens)
+        if capital - i > _LEAD:
             # Every name or organisation holds a capital: skip the lower-case run before it.
-            i = capital[i] - _LEAD
+            i = capital - _LEAD
             continue
         if not np_ok(para, i) or i in cues:
             i += 1

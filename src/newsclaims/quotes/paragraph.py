@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsclaims.quotes.marks import QuoteSpan
-from newsclaims.quotes.tokens import Token, split_sentences, tokenise
-from newsclaims.speakers.lexicon import PRONOUN_GENDER
+from newsclaims.quotes.tokens import QUOTE_CLOSERS, TERMINAL, Token, ends_with_stop, tokenise
+from newsclaims.quotes.wordclass import CAPITAL, PRONOUN
 from newsclaims.speakers.mentions import Mention
 from newsclaims.speakers.registry import Resolution
-from newsclaims.speakers.words import bare
 
 
 @dataclass
@@ -46,27 +45,52 @@ class Para:
     aliases: dict[int, str] = field(default_factory=dict)
     """`… Chemical Weapons (OPCW)`: the acronym after the organisation named at a token."""
     pronouns: list[int] = field(default_factory=list)
+    capitals: list[int] = field(default_factory=list)
+    """Words holding a capital, as every name does."""
     quote_tokens: list[int] = field(default_factory=list)
-    first_content: int = -1
     sentence_heads: list[int] = field(default_factory=list)
+    """Each sentence's first word or quote (-1: none)."""
+    first_content: int = -1
     title_case: dict[int, bool] = field(default_factory=dict)
-    np_words: dict[int, bool] = field(default_factory=dict)
-    """Memo of `phrases.np_ok` by token: noun phrases are read several times per token."""
 
 
 def build_para(index: int, text: str, spans: list[QuoteSpan], headline: bool) -> Para:
-    """Tokens, sentences, quote tokens and gendered pronouns of one paragraph."""
+    """Tokens, sentences, quote tokens and gendered pronouns of one paragraph, in one pass.
+
+    A sentence ends after a terminal mark (or a quote ending in one) followed by a
+    capital, a digit, a bracket or a quote.
+    """
     tokens = tokenise(text, spans)
-    starts = split_sentences(tokens)
-    para = Para(index, text, spans, tokens, starts, headline)
-    para.quote_tokens = [i for i, t in enumerate(tokens) if t.quote >= 0]
-    heads = [-1] * len(starts)
+    starts = [0]
+    heads = [-1]
+    para = Para(index, text, spans, tokens, starts, headline, sentence_heads=heads)
+    quotes = para.quote_tokens
+    pronouns = para.pronouns
+    capitals = para.capitals
+    sentence = 0
+    ended = False
     for i, token in enumerate(tokens):
-        if heads[token.sentence] < 0 and (token.word or token.quote >= 0):
-            heads[token.sentence] = i
-    para.sentence_heads = heads
+        word = token.text
+        if ended and (token.quote >= 0 or word[:1].isupper() or word[:1].isdigit() or word == "("):
+            sentence += 1
+            starts.append(i)
+            heads.append(-1)
+        token.sentence = sentence
+        if token.quote >= 0:
+            quotes.append(i)
+            ended = ends_with_stop(word.rstrip(QUOTE_CLOSERS))
+        elif token.word:
+            if token.flags & PRONOUN:
+                pronouns.append(i)
+            if token.flags & CAPITAL:
+                capitals.append(i)
+            ended = False
+        else:
+            ended = word in TERMINAL
+            continue
+        if heads[sentence] < 0:
+            heads[sentence] = i
     para.first_content = next((h for h in heads if h >= 0), -1)
-    para.pronouns = [i for i, t in enumerate(tokens) if t.word and bare(t.text) in PRONOUN_GENDER]
     return para
 
 

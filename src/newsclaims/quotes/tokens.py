@@ -1,8 +1,8 @@
-"""Words and punctuation outside the quotes, split into sentences.
+"""Words and punctuation outside the quotes, each with its `wordclass` bits.
 
 Each quote becomes a single token, so the rules after this see `Kerry said,
 "…"` as four tokens whatever the quote holds, and a quote's own full stop can
-end the sentence it stands in.
+end the sentence it stands in (`paragraph.build_para` splits the sentences).
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsclaims.quotes.marks import QuoteSpan
+from newsclaims.quotes.wordclass import mark_flags, quote_flags, word_flags
 from newsclaims.speakers.lexicon import read_words
 from newsclaims.speakers.words import is_capitalised
 
-_TOKEN_RE = re.compile(r"\w[\w.'’\-]*|[^\w\s]")
+_TOKEN_RE = re.compile(r"(\w[\w.'’\-]*)|[^\w\s]")
+"""A word (group 1) or one punctuation mark."""
 _ABBREVIATIONS = read_words("newsclaims.quotes", "abbreviations.txt")
 TERMINAL = frozenset(".!?…")
-_TRAILING = frozenset(".'’-")
 """Marks that end a sentence."""
+_TRAILING = frozenset(".'’-")
 
 
 @dataclass(slots=True)
@@ -32,6 +34,8 @@ class Token:
     word: bool
     quote: int = -1
     sentence: int = 0
+    flags: int = 0
+    """What `wordclass` answers of its text."""
 
 
 def _keeps_dot(word: str) -> bool:
@@ -50,18 +54,18 @@ def _word_tokens(text: str, start: int, end: int) -> list[Token]:
     for match in _TOKEN_RE.finditer(text, start, end):
         word = match.group()
         pos, stop = match.span()
-        if not word[0].isalnum() and word[0] != "_":
-            append(Token(word, pos, stop, False))
+        if match.lastindex is None:
+            append(Token(word, pos, stop, False, -1, 0, mark_flags(word)))
             continue
         if word[-1] not in _TRAILING:
-            append(Token(word, pos, stop, True))
+            append(Token(word, pos, stop, True, -1, 0, word_flags(word)))
             continue
         trimmed = word
         while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
             trimmed = trimmed[:-1]
-        append(Token(trimmed, pos, pos + len(trimmed), True))
+        append(Token(trimmed, pos, pos + len(trimmed), True, -1, 0, word_flags(trimmed)))
         for k in range(pos + len(trimmed), stop):
-            append(Token(text[k], k, k + 1, False))
+            append(Token(text[k], k, k + 1, False, -1, 0, mark_flags(text[k])))
     return tokens
 
 
@@ -71,8 +75,9 @@ def tokenise(text: str, spans: Sequence[QuoteSpan]) -> list[Token]:
     cursor = 0
     for index, span in enumerate(spans):
         tokens.extend(_word_tokens(text, cursor, span.outer_start))
-        tokens.append(Token(text[span.start : span.end], span.outer_start, span.outer_end, False))
-        tokens[-1].quote = index
+        quote = text[span.start : span.end]
+        flags = quote_flags(quote)
+        tokens.append(Token(quote, span.outer_start, span.outer_end, False, index, 0, flags))
         cursor = span.outer_end
     tokens.extend(_word_tokens(text, cursor, len(text)))
     return tokens
@@ -83,21 +88,5 @@ def ends_with_stop(text: str) -> bool:
     return text[-1:] in TERMINAL
 
 
-def _ends_sentence(token: Token, nxt: Token) -> bool:
-    if token.quote >= 0:
-        ends = ends_with_stop(token.text.rstrip("\"'”’»)] "))
-    else:
-        ends = not token.word and token.text in TERMINAL
-    if not ends:
-        return False
-    return nxt.quote >= 0 or is_capitalised(nxt.text) or nxt.text[:1].isdigit() or nxt.text == "("
-
-
-def split_sentences(tokens: list[Token]) -> list[int]:
-    """Mark each token with its sentence number; returns each sentence's first index."""
-    starts = [0]
-    for i, token in enumerate(tokens):
-        token.sentence = len(starts) - 1
-        if i + 1 < len(tokens) and _ends_sentence(token, tokens[i + 1]):
-            starts.append(i + 1)
-    return starts
+QUOTE_CLOSERS = "\"'”’»)] "
+"""What may follow a quote's final full stop (`…."`, `….)`)."""

@@ -167,9 +167,10 @@ class OrganisationBook:
 
     def lookup(self, name: str) -> Person | None:
         """By equal name, else the fullest known name it abbreviates (`the Observatory`)."""
-        exact = [o for o in self.orgs if o.name.casefold() == name.casefold()]
-        if exact:
-            return exact[0]
+        key = name.casefold()
+        for org in self.orgs:
+            if org.name.casefold() == key:
+                return org
         fuller = [o for o in self.orgs if names_same_org(name, o.name)]
         return max(fuller, key=lambda o: len(o.name)) if fuller else None
 
