@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsclaims.quotes.marks import QuoteSpan
-from newsclaims.quotes.tokens import QUOTE_CLOSERS, TERMINAL, Token, ends_with_stop, tokenise
-from newsclaims.quotes.wordclass import CAPITAL, PRONOUN
+from newsclaims.quotes.tokens import Token, tokenise
 from newsclaims.speakers.mentions import Mention
 from newsclaims.speakers.registry import Resolution
 
@@ -55,42 +54,14 @@ class Para:
 
 
 def build_para(index: int, text: str, spans: list[QuoteSpan], headline: bool) -> Para:
-    """Tokens, sentences, quote tokens and gendered pronouns of one paragraph, in one pass.
-
-    A sentence ends after a terminal mark (or a quote ending in one) followed by a
-    capital, a digit, a bracket or a quote.
-    """
-    tokens = tokenise(text, spans)
-    starts = [0]
-    heads = [-1]
-    para = Para(index, text, spans, tokens, starts, headline, sentence_heads=heads)
-    quotes = para.quote_tokens
-    pronouns = para.pronouns
-    capitals = para.capitals
-    sentence = 0
-    ended = False
-    for i, token in enumerate(tokens):
-        word = token.text
-        if ended and (token.quote >= 0 or word[:1].isupper() or word[:1].isdigit() or word == "("):
-            sentence += 1
-            starts.append(i)
-            heads.append(-1)
-        token.sentence = sentence
-        if token.quote >= 0:
-            quotes.append(i)
-            ended = ends_with_stop(word.rstrip(QUOTE_CLOSERS))
-        elif token.word:
-            if token.flags & PRONOUN:
-                pronouns.append(i)
-            if token.flags & CAPITAL:
-                capitals.append(i)
-            ended = False
-        else:
-            ended = word in TERMINAL
-            continue
-        if heads[sentence] < 0:
-            heads[sentence] = i
-    para.first_content = next((h for h in heads if h >= 0), -1)
+    """Tokens, sentences, quote tokens, pronouns and capitals of one paragraph."""
+    t = tokenise(text, spans)
+    para = Para(index, text, spans, t.tokens, t.sentence_starts, headline)
+    para.sentence_heads = t.sentence_heads
+    para.quote_tokens = t.quote_tokens
+    para.pronouns = t.pronouns
+    para.capitals = t.capitals
+    para.first_content = next((h for h in t.sentence_heads if h >= 0), -1)
     return para
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsclaims.quotes.marks import QuoteSpan
-from newsclaims.quotes.wordclass import mark_flags, quote_flags, word_flags
+from newsclaims.quotes.wordclass import CAPITAL, PRONOUN, mark_flags, quote_flags, word_flags
 from newsclaims.speakers.lexicon import read_words
 from newsclaims.speakers.words import is_capitalised
 
@@ -22,6 +22,8 @@ _ABBREVIATIONS = read_words("newsclaims.quotes", "abbreviations.txt")
 TERMINAL = frozenset(".!?…")
 """Marks that end a sentence."""
 _TRAILING = frozenset(".'’-")
+QUOTE_CLOSERS = "\"'”’»)] "
+"""What may follow a quote's final full stop (`…."`, `….)`)."""
 
 
 @dataclass(slots=True)
@@ -48,45 +50,100 @@ def _keeps_dot(word: str) -> bool:
     )
 
 
-def _word_tokens(text: str, start: int, end: int) -> list[Token]:
+@dataclass(slots=True)
+class Tokenised:
+    """A paragraph's tokens and the positions every later pass looks up."""
+
+    tokens: list[Token]
+    sentence_starts: list[int]
+    """Each sentence's first token."""
+    sentence_heads: list[int]
+    """Each sentence's first word or quote (-1: none)."""
+    quote_tokens: list[int]
+    pronouns: list[int]
+    """Gendered pronouns (`he`, `her`)."""
+    capitals: list[int]
+    """Words holding a capital, as every name does."""
+
+
+def _opens_sentence(text: str) -> bool:
+    """After a terminal mark, a capital, a digit or a bracket starts a new sentence."""
+    return text[:1].isupper() or text[:1].isdigit() or text == "("
+
+
+def tokenise(text: str, spans: Sequence[QuoteSpan]) -> Tokenised:
+    """Words and punctuation outside quotes, each quote one token, split into sentences.
+
+    One pass: a sentence ends after a terminal mark (or a quote ending in one)
+    followed by a capital, a digit, a bracket or a quote.
+    """
     tokens: list[Token] = []
     append = tokens.append
-    for match in _TOKEN_RE.finditer(text, start, end):
-        word = match.group()
-        pos, stop = match.span()
-        if match.lastindex is None:
-            append(Token(word, pos, stop, False, -1, 0, mark_flags(word)))
-            continue
-        if word[-1] not in _TRAILING:
-            append(Token(word, pos, stop, True, -1, 0, word_flags(word)))
-            continue
-        trimmed = word
-        while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
-            trimmed = trimmed[:-1]
-        append(Token(trimmed, pos, pos + len(trimmed), True, -1, 0, word_flags(trimmed)))
-        for k in range(pos + len(trimmed), stop):
-            append(Token(text[k], k, k + 1, False, -1, 0, mark_flags(text[k])))
-    return tokens
-
-
-def tokenise(text: str, spans: Sequence[QuoteSpan]) -> list[Token]:
-    """Words and punctuation outside quotes; each quote becomes one token."""
-    tokens: list[Token] = []
+    starts = [0]
+    heads = [-1]
+    quotes: list[int] = []
+    pronouns: list[int] = []
+    capitals: list[int] = []
+    sentence = 0
+    ended = False
     cursor = 0
-    for index, span in enumerate(spans):
-        tokens.extend(_word_tokens(text, cursor, span.outer_start))
+    for index in range(len(spans) + 1):
+        span = spans[index] if index < len(spans) else None
+        for match in _TOKEN_RE.finditer(text, cursor, span.outer_start if span else len(text)):
+            word = match.group()
+            pos, stop = match.span()
+            if ended and _opens_sentence(word):
+                sentence += 1
+                starts.append(len(tokens))
+                heads.append(-1)
+            if match.lastindex is None:
+                append(Token(word, pos, stop, False, -1, sentence, mark_flags(word)))
+                ended = word in TERMINAL
+                continue
+            trimmed = word
+            if word[-1] in _TRAILING:
+                while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
+                    trimmed = trimmed[:-1]
+            flags = word_flags(trimmed)
+            if heads[sentence] < 0:
+                heads[sentence] = len(tokens)
+            if flags & PRONOUN:
+                pronouns.append(len(tokens))
+            if flags & CAPITAL:
+                capitals.append(len(tokens))
+            ended = False
+            if trimmed is word:
+                append(Token(word, pos, stop, True, -1, sentence, flags))
+                continue
+            append(Token(trimmed, pos, pos + len(trimmed), True, -1, sentence, flags))
+            for k in range(pos + len(trimmed), stop):
+                mark = text[k]
+                if ended and _opens_sentence(mark):
+                    sentence += 1
+                    starts.append(len(tokens))
+                    heads.append(-1)
+                append(Token(mark, k, k + 1, False, -1, sentence, mark_flags(mark)))
+                ended = mark in TERMINAL
+        if span is None:
+            break
+        if ended:
+            sentence += 1
+            starts.append(len(tokens))
+            heads.append(-1)
+        if heads[sentence] < 0:
+            heads[sentence] = len(tokens)
+        quotes.append(len(tokens))
         quote = text[span.start : span.end]
-        flags = quote_flags(quote)
-        tokens.append(Token(quote, span.outer_start, span.outer_end, False, index, 0, flags))
+        append(
+            Token(
+                quote, span.outer_start, span.outer_end, False, index, sentence, quote_flags(quote)
+            )
+        )
+        ended = ends_with_stop(quote.rstrip(QUOTE_CLOSERS))
         cursor = span.outer_end
-    tokens.extend(_word_tokens(text, cursor, len(text)))
-    return tokens
+    return Tokenised(tokens, starts, heads, quotes, pronouns, capitals)
 
 
 def ends_with_stop(text: str) -> bool:
     """A quote (or sentence) whose last character is a full stop, `!`, `?` or `…`."""
     return text[-1:] in TERMINAL
-
-
-QUOTE_CLOSERS = "\"'”’»)] "
-"""What may follow a quote's final full stop (`…."`, `….)`)."""
