@@ -110,14 +110,15 @@ _LEAD = 5
 def find_names(para: Para) -> None:
     """Every named person of the paragraph in order, with the roles stated next to them."""
     tokens = para.tokens
+    n = len(tokens)
     cues = set(para.cue_positions)
-    capitals = para.capitals
+    capitals = [*para.capitals, n]
     c = 0
     i = 0
-    while i < len(tokens):
-        while c < len(capitals) and capitals[c] < i:
+    while i < n:
+        while capitals[c] < i:
             c += 1
-        capital = capitals[c] if c < len(capitals) else len(tokens)
+        capital = capitals[c]
         if capital - i > _LEAD:
             # Every name or organisation holds a capital: skip the lower-case run before it.
             i = capital - _LEAD

@@ -63,12 +63,15 @@ def lowered(para: Para, i: int) -> bool:
 
 def _leads_to_role(para: Para, i: int) -> bool:
     """`union official`, `the report's lead author`: modifiers ending in a role noun."""
-    tokens = para.tokens
-    flags = tokens[i].flags
+    flags = para.tokens[i].flags
     if not flags & ROLE_GOES_ON_LOWERED:
         return False
-    if flags & ROLE_ENDS_LOWERED:
-        return True
+    return bool(flags & ROLE_ENDS_LOWERED) or _role_follows(para, i)
+
+
+def _role_follows(para: Para, i: int) -> bool:
+    """The rest of `_leads_to_role`: one of the next two words ends the run in a role."""
+    tokens = para.tokens
     for k in range(i + 1, min(i + 3, len(tokens))):
         flags = tokens[k].flags
         if not flags & ROLE_GOES_ON:
@@ -89,10 +92,10 @@ def np_ok(para: Para, i: int) -> bool:
     flags = para.tokens[i].flags
     if not flags & WORD or flags & DETERMINER:
         return False
+    if flags & LOWER_INITIAL:  # never `lowered`, which starts with a capital
+        return bool(flags & NP_WORD) or _leads_to_role(para, i)
     if lowered(para, i):
         return _leads_to_role(para, i)
-    if flags & LOWER_INITIAL:
-        return bool(flags & NP_WORD) or _leads_to_role(para, i)
     return bool(flags & NP_WORD)
 
 
