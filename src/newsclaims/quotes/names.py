@@ -18,6 +18,7 @@ from newsclaims.quotes.phrases import (
     read_forward,
 )
 from newsclaims.quotes.tokens import Token
+from newsclaims.quotes.wordclass import LONG_WORD, UPPER_INITIAL
 from newsclaims.speakers.lexicon import SUBJECT_PRONOUNS
 from newsclaims.speakers.mentions import parse_mention
 from newsclaims.speakers.words import (
@@ -27,7 +28,6 @@ from newsclaims.speakers.words import (
     is_possessive,
     is_role_noun,
     is_role_word,
-    is_title_case,
 )
 
 
@@ -40,8 +40,12 @@ def _title_case_sentence(para: Para, sentence: int) -> bool:
             if sentence + 1 < len(para.sentence_starts)
             else len(para.tokens)
         )
-        words = [t.text for t in para.tokens[start + 1 : end] if t.word and len(t.text) > 3]
-        para.title_case[sentence] = len(words) >= 4 and is_title_case(words, share=0.8)
+        words = capitalised = 0
+        for token in para.tokens[start + 1 : end]:
+            if token.flags & LONG_WORD:
+                words += 1
+                capitalised += token.flags & UPPER_INITIAL != 0
+        para.title_case[sentence] = words >= 4 and capitalised >= 0.8 * words
     return para.title_case[sentence]
 
 

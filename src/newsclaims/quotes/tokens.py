@@ -66,6 +66,9 @@ class Tokenised:
     """Words holding a capital, as every name does."""
 
 
+_NOTED = PRONOUN | CAPITAL
+
+
 def _opens_sentence(text: str) -> bool:
     """After a terminal mark, a capital, a digit or a bracket starts a new sentence."""
     return text[:1].isupper() or text[:1].isdigit() or text == "("
@@ -86,18 +89,20 @@ def tokenise(text: str, spans: Sequence[QuoteSpan]) -> Tokenised:
     capitals: list[int] = []
     sentence = 0
     ended = False
+    headed = False  # the sentence has its first word or quote
     cursor = 0
     for index in range(len(spans) + 1):
         span = spans[index] if index < len(spans) else None
         for match in _TOKEN_RE.finditer(text, cursor, span.outer_start if span else len(text)):
-            word = match.group()
-            pos, stop = match.span()
+            word = match[0]
+            pos = match.start()
             if ended and _opens_sentence(word):
                 sentence += 1
                 starts.append(len(tokens))
                 heads.append(-1)
+                headed = False
             if match.lastindex is None:
-                append(Token(word, pos, stop, False, -1, sentence, mark_flags(word)))
+                append(Token(word, pos, pos + 1, False, -1, sentence, mark_flags(word)))
                 ended = word in TERMINAL
                 continue
             trimmed = word
@@ -105,23 +110,26 @@ def tokenise(text: str, spans: Sequence[QuoteSpan]) -> Tokenised:
                 while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
                     trimmed = trimmed[:-1]
             flags = word_flags(trimmed)
-            if heads[sentence] < 0:
+            if not headed:
                 heads[sentence] = len(tokens)
-            if flags & PRONOUN:
-                pronouns.append(len(tokens))
-            if flags & CAPITAL:
-                capitals.append(len(tokens))
+                headed = True
+            if flags & _NOTED:
+                if flags & PRONOUN:
+                    pronouns.append(len(tokens))
+                if flags & CAPITAL:
+                    capitals.append(len(tokens))
             ended = False
             if trimmed is word:
-                append(Token(word, pos, stop, True, -1, sentence, flags))
+                append(Token(word, pos, match.end(), True, -1, sentence, flags))
                 continue
             append(Token(trimmed, pos, pos + len(trimmed), True, -1, sentence, flags))
-            for k in range(pos + len(trimmed), stop):
+            for k in range(pos + len(trimmed), match.end()):
                 mark = text[k]
                 if ended and _opens_sentence(mark):
                     sentence += 1
                     starts.append(len(tokens))
                     heads.append(-1)
+                    headed = False
                 append(Token(mark, k, k + 1, False, -1, sentence, mark_flags(mark)))
                 ended = mark in TERMINAL
         if span is None:
@@ -130,8 +138,10 @@ def tokenise(text: str, spans: Sequence[QuoteSpan]) -> Tokenised:
             sentence += 1
             starts.append(len(tokens))
             heads.append(-1)
-        if heads[sentence] < 0:
+            headed = False
+        if not headed:
             heads[sentence] = len(tokens)
+            headed = True
         quotes.append(len(tokens))
         quote = text[span.start : span.end]
         append(

@@ -20,7 +20,7 @@ from newsclaims.speakers.lexicon import (
     read_words,
 )
 from newsclaims.speakers.organisations import ORG_GENERIC, ORG_HEADS, SOURCE_HEADS
-from newsclaims.speakers.words import bare, is_np_word, is_role_noun, is_role_word
+from newsclaims.speakers.words import bare, is_capitalised, is_np_word, is_role_noun, is_role_word
 
 FUNCTION_WORDS = (
     NON_NAME_WORDS | frozenset(CUES) | read_words("newsclaims.quotes", "function_words.txt")
@@ -34,7 +34,6 @@ DETERMINER = 1 << 0
 CONNECTOR = 1 << 1
 THE = 1 << 2
 SUBJECT_PRONOUN = 1 << 3
-ANY_TOKEN = DETERMINER | CONNECTOR | THE | SUBJECT_PRONOUN
 
 # Bits only word tokens carry.
 WORD = 1 << 4
@@ -52,8 +51,12 @@ ROLE_GOES_ON = 1 << 10
 ROLE_ENDS = 1 << 11
 ROLE_GOES_ON_LOWERED = 1 << 12
 ROLE_ENDS_LOWERED = 1 << 13
-"""`phrases.leads_to_role`: may a run of modifiers go on through this word, and does it
+"""`phrases._leads_to_role`: may a run of modifiers go on through this word, and does it
 end in a role here; `_LOWERED` asks it of the word in lower case (a sentence's first)."""
+UPPER_INITIAL = 1 << 14
+"""The first character is a capital (`speakers.words.is_capitalised`)."""
+LONG_WORD = 1 << 15
+"""Longer than three characters: the words a Title Case test counts."""
 
 
 def _any_token_bits(low: str) -> int:
@@ -85,6 +88,10 @@ def word_flags(word: str) -> int:
         bits |= NP_WORD
     if word[:1].islower():
         bits |= LOWER_INITIAL
+    if is_capitalised(word):
+        bits |= UPPER_INITIAL
+    if len(word) > 3:
+        bits |= LONG_WORD
     if not word.islower():
         bits |= CAPITAL
     if bare(word) in PRONOUN_GENDER:
