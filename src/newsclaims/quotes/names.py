@@ -18,7 +18,7 @@ from newsclaims.quotes.phrases import (
     read_forward,
 )
 from newsclaims.quotes.tokens import Token
-from newsclaims.quotes.wordclass import LONG_WORD, UPPER_INITIAL
+from newsclaims.quotes.wordclass import DETERMINER, LONG_WORD, UPPER_INITIAL, WORD
 from newsclaims.speakers.lexicon import SUBJECT_PRONOUNS
 from newsclaims.speakers.mentions import parse_mention
 from newsclaims.speakers.words import (
@@ -127,7 +127,8 @@ def find_names(para: Para) -> None:
             # Every name or organisation holds a capital: skip the lower-case run before it.
             i = capital - _LEAD
             continue
-        if not np_ok(para, i) or i in cues:
+        flags = tokens[i].flags
+        if not flags & WORD or flags & DETERMINER or not np_ok(para, i) or i in cues:
             i += 1
             continue
         np = read_forward(para, i)
