@@ -87,3 +87,58 @@ def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_pa
     assert error.url.endswith("out-of-range")
     assert error.reason.startswith("could not store: ") and "refused a value" in error.reason
     assert "out of range" in error.reason
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_spooled_item_the_database_refuses_is_recorded_not_kept_in_the_spool(db_url, tmp_path):
+    """Replay after an outage: a page whose data the database refuses is a fetch error like
+    in ``process_item``, not an outage that keeps it (and its replay) in the spool forever."""
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
+            "NEWSCLAIMS_DATABASE_URL": db_url,
+            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
+        },
+    )
+    crawler.spider = Spider("news")
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    spool = Spool.for_database(tmp_path / "spool", db_url)
+    refused = _article(
+        "out-of-range",
+        quotes=[
+            Quote(
+                quote="We will keep the port open,",
+                kind="direct",
+                speaker="Ana Vidal",
+                paragraph=0,
+                start=1,
+                end=2**40,  # integer column: PostgreSQL refuses it
+            )
+        ],
+    )
+    spool.append(refused)
+    spool.append(_article("fine"))
+
+    async def run() -> None:
+        store = StorePipeline.from_crawler(crawler)
+        await store.open_spider()  # replays the spool
+        await store.spider_closed(crawler.spider, "finished")
+
+    asyncio.run(run())
+    assert len(spool) == 0
+    assert crawler.stats.get_value(runstats.REPLAYED) == 2
+    assert crawler.stats.get_value(runstats.ERRORS) == 1
+    engine = db.make_engine(db_url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            (stored,) = session.scalars(select(models.Article))
+            (error,) = session.scalars(select(models.FetchError))
+            (run_row,) = session.scalars(select(models.CrawlRun))
+    finally:
+        engine.dispose()
+    assert stored.url.endswith("/fine")
+    assert error.url.endswith("out-of-range") and error.reason.startswith("could not store: ")
+    assert run_row.errors == 1 and run_row.replayed == 2 and run_row.status != "spooled"

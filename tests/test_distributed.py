@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,10 +20,14 @@ from pathlib import Path
 import pytest
 import redis
 from scrapy import Request
+from sqlalchemy import select
 
+from newsclaims import models
 from newsclaims.crawl.distributed import ExpiringDupeFilter
 from newsclaims.fixtureweb.generated import GeneratedSite
 from newsclaims.fixtureweb.server import DEFAULT_ROOT, FixtureServer, start_fixture_server
+from newsclaims.storage import database as db
+from newsclaims.storage import locks
 
 from .conftest import IN_CI, ROOT, _fresh_database
 from .test_resume import article_urls
@@ -97,6 +102,34 @@ def test_two_workers_fetch_every_url_once_and_store_every_article_once(
     assert article_urls(postgres_url) == {generated.article_url(n) for n in range(PAGES)}
     # Both workers took part (each printed a summary with fetched pages).
     assert all("fetched pages" in out for out, _ in outputs)
+    assert crawl_lock_owner(postgres_url) is None  # held together, released by the last
+
+
+def crawl_lock_owner(url: str) -> str | None:
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                select(models.Lock.owner).where(models.Lock.name == locks.CRAWL_LOCK)
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_worker_does_not_start_beside_a_run_on_its_own(site, postgres_url, prefix, tmp_path):
+    generated, server = site
+    sources = tmp_path / "gen.toml"
+    sources.write_text(generated.sources_toml())
+    engine = db.make_engine(postgres_url)
+    alone = f"{socket.gethostname()[:120]}:{os.getpid()}:test"  # a live run of this host
+    locks.acquire(db.make_sessionmaker(engine), locks.CRAWL_LOCK, alone, ttl=600)
+    engine.dispose()
+    late = worker(server, sources, postgres_url, prefix, tmp_path / "spool")
+    _out, err = late.communicate(timeout=300)
+    assert late.returncode == 4, err[-2000:]
+    assert "another run holds the crawl lock" in err and alone in err
+    assert not server.requested  # it did nothing
+    assert crawl_lock_owner(postgres_url) == alone
 
 
 def test_killing_one_worker_leaves_the_other_to_finish_with_nothing_lost(

@@ -110,6 +110,10 @@ def _articles(count: int) -> list:
     ]
 
 
+def keep_nothing(item, exc):
+    raise AssertionError(f"the database refused {item.url}: {exc}")
+
+
 def test_a_replay_killed_half_way_is_taken_up_again(db_url, tmp_path):
     spool = Spool.for_database(tmp_path, db_url)
     for article in _articles(6):
@@ -127,13 +131,13 @@ def test_a_replay_killed_half_way_is_taken_up_again(db_url, tmp_path):
         written.append(write_article(sessions, item))
 
     with contextlib.suppress(Killed):
-        spool.replay(dies_after_three)
+        spool.replay(dies_after_three, refused=keep_nothing)
     (stranded,) = spool.directory.glob("pending.replaying-*")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # the replaying process "died": give its file a dead process's id
     stranded.rename(stranded.with_name(f"pending.replaying-{dead.pid}-x"))
     assert len(spool) == 6
-    results = spool.replay(lambda item: write_article(sessions, item))
+    results = spool.replay(lambda item: write_article(sessions, item), refused=keep_nothing)
     assert len(results) == 6 and len(spool) == 0
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(models.Article)) == 6

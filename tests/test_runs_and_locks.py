@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -153,3 +155,98 @@ def test_two_crawls_started_at_once_one_works_the_other_exits_4(db_url, tmp_path
     assert "another run holds the crawl lock" in results[1][1]
     fetched = [u for u in server.requested if "/news/" in u]
     assert len(fetched) == len(set(fetched)) == site.count  # the work was done once
+
+
+def _generated_site(tmp_path, pages: int, delay: float):
+    from newsclaims.fixtureweb.generated import GeneratedSite
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
+
+    site = GeneratedSite(pages, delay=delay)
+    server = start_fixture_server(DEFAULT_ROOT, generated=site)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(site.sources_toml())
+    return server, sources
+
+
+def _scrapy_crawl(db_url: str, sources, server, tmp_path) -> list[str]:
+    return [
+        sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sources={sources}",
+        "-s", f"NEWSCLAIMS_DATABASE_URL={db_url}", "-s", f"NEWSCLAIMS_SPOOL_DIR={tmp_path}/spool",
+        "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCLAIMS_EXTRACT_WORKERS=1",
+    ]  # fmt: skip
+
+
+def test_scrapy_crawl_news_holds_the_same_lock_as_newsclaims_crawl(db_url, tmp_path, sessions):
+    """While one `scrapy crawl news` works (a slow site: it is still running), a second
+    one and a `newsclaims crawl` both exit 4 and do nothing."""
+    from .test_resume import article_urls
+
+    server, sources = _generated_site(tmp_path, 60, delay=1.0)
+    env = {**os.environ, "http_proxy": server.proxy_url}
+    first = subprocess.Popen(
+        _scrapy_crawl(db_url, sources, server, tmp_path), cwd=ROOT, env=env,
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not article_urls(db_url):  # it holds the lock and is storing
+            assert first.poll() is None, first.stderr.read() if first.stderr else ""
+            assert time.monotonic() < deadline, "the first crawl stored nothing"
+            time.sleep(0.1)
+        second = subprocess.run(
+            _scrapy_crawl(db_url, sources, server, tmp_path), cwd=ROOT, env=env,
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        third = run_cli(
+            "crawl", "--sources", str(sources), "--db", db_url, "--proxy", server.proxy_url
+        )
+        assert first.poll() is None  # the runs did overlap
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        server.shutdown()
+        server.server_close()
+    assert second.returncode == 4, second.stderr[-2000:]
+    assert second.stderr.strip().splitlines() == [
+        line for line in second.stderr.strip().splitlines() if "another run holds" in line
+    ]
+    assert second.stderr.startswith("scrapy crawl news: error: another run holds the crawl lock")
+    assert third.returncode == 4 and "another run holds the crawl lock" in third.stderr
+    with sessions() as session:  # only the first run ever started
+        assert len(session.scalars(select(models.CrawlRun.id)).all()) == 1
+
+
+def test_workers_of_one_frontier_share_the_lease_and_keep_others_out(sessions, db_url):
+    from newsclaims.crawl.lease import frontier_owner
+
+    owner = frontier_owner("redis://:secret@redis-host:6380/2", "newsclaims")
+    assert "secret" not in owner and "redis-host:6380/2" in owner
+    alone = owner_with_pid(os.getpid())
+    # `one` renews every second (ttl 3 s), so it notices within a second or two.
+    one = locks.Lease(db_url, owner, 3, shared=True, release_if=lambda: False)
+    two = locks.Lease(db_url, owner, 60, shared=True, release_if=lambda: True)
+    with one:
+        with two:  # a second worker of the same frontier is not stopped
+            with pytest.raises(LockHeld, match="redis frontier newsclaims"):
+                locks.acquire(sessions, "crawl", alone, ttl=60)
+            taken_by_two = _lock(sessions).acquired_at
+        # `two` thought it was the last and released; the remaining worker takes it again.
+        deadline = time.monotonic() + 10
+        while (lock := _lock(sessions)).owner != owner or lock.acquired_at <= taken_by_two:
+            assert time.monotonic() < deadline, "the remaining worker never took it back"
+            time.sleep(0.05)
+    assert _holder(sessions) == owner  # `one` left while others live: not released
+    last = locks.Lease(db_url, owner, 60, shared=True, release_if=lambda: True)
+    with last, pytest.raises(LockHeld):
+        locks.acquire(sessions, "crawl", alone, ttl=60)
+    locks.acquire(sessions, "crawl", alone, ttl=60)  # the last worker released it
+
+
+def _lock(sessions) -> models.Lock:
+    with sessions() as session:
+        return session.scalars(select(models.Lock).where(models.Lock.name == "crawl")).one()
+
+
+def _holder(sessions) -> str | None:
+    return _lock(sessions).owner

@@ -23,6 +23,7 @@ QUOTES_FOUND = "newsclaims/quotes"
 QUOTES_STORED = "newsclaims/quotes_stored"
 PARAGRAPHS_DROPPED = "newsclaims/paragraphs_dropped"
 SPOOLED = "newsclaims/spooled"
+RETRIED = "newsclaims/write_retries"  # writes tried again after a database outage
 SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
 SKIPPED_KNOWN = "newsclaims/skipped_known"  # not fetched: stored or seen, nothing says changed
 NOT_MODIFIED = "newsclaims/not_modified"  # a conditional re-fetch answered 304
@@ -59,6 +60,7 @@ COUNTERS: tuple[Counter, ...] = (
     Counter("not_modified", NOT_MODIFIED, "not modified (304)", in_run_row=True),
     Counter("quotes", QUOTES_STORED, "quotes stored"),
     Counter("robots_disallowed", ROBOTS_FORBIDDEN, "blocked by robots.txt"),
+    Counter("retried", RETRIED, "write retries (database down)", always_shown=False),
     Counter("spooled", SPOOLED, "spooled (database down)", always_shown=False),
     Counter("replayed", REPLAYED, "replayed from spool", in_run_row=True, always_shown=False),
 )

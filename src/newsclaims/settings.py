@@ -80,6 +80,11 @@ NEWSCLAIMS_MAX_QUOTES_PER_PARAGRAPH = 50
 NEWSCLAIMS_MAX_QUOTES_PER_PAGE = 1000
 NEWSCLAIMS_LOG_JSON = False  # one JSON object per log line on stderr (crawl --log-json)
 NEWSCLAIMS_SPOOL_DIR = ".newsclaims/spool"  # base: each database has a subdirectory here
+# A write that meets a database outage is retried this many times, after 0.5 s, 1 s, 2 s, 4 s
+# (the backoff doubling, at most 30 s), before its item goes to the spool; while the
+# database stays down, later writes are tried once each.
+NEWSCLAIMS_DB_WRITE_RETRIES = 4
+NEWSCLAIMS_DB_WRITE_BACKOFF = 0.5
 # Incremental crawling: a known page is fetched again (conditionally) only when its
 # feed/sitemap entry says it changed or this many seconds passed; failed pages sooner.
 NEWSCLAIMS_INCREMENTAL = True

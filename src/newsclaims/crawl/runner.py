@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,10 @@ from scrapy.settings import Settings
 
 from newsclaims import runstats
 from newsclaims.crawl import jsonlog
+from newsclaims.crawl.lease import crawl_lease
 from newsclaims.settings import EXTENSIONS
 from newsclaims.spiders.news import NewsSpider
-from newsclaims.storage.locks import Lease, make_owner
+from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool
 
 
@@ -121,14 +121,8 @@ def run_crawl(
     owner = make_owner()
     overrides = {**(overrides or {}), **(redis_settings(redis) if redis else {})}
     settings = crawl_settings(sources, url, log_level, {**overrides, "NEWSCLAIMS_RUN_OWNER": owner})
-    # The crawl lock: a second run at once exits (LockHeld) instead of doing the same work.
-    # Distributed workers share one frontier instead, and take no lock.
-    lease = (
-        nullcontext()
-        if settings.get("NEWSCLAIMS_REDIS_URL")
-        else Lease(url, owner, settings.getfloat("NEWSCLAIMS_LOCK_TTL"))
-    )
-    with lease:
+    # A second run at once exits (LockHeld) instead of doing the same work (crawl/lease.py).
+    with crawl_lease(settings, url, owner):
         if settings.getbool("NEWSCLAIMS_LOG_JSON"):
             settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
         process = _CrawlerProcess(settings)

@@ -6,7 +6,7 @@ The pool is pebble's: a page still being analysed after ``NEWSCLAIMS_ANALYSIS_TI
 seconds has its worker killed and replaced (a standard ``ProcessPoolExecutor`` cannot
 stop one task), and a worker that dies costs only its page (a pool broken by it is replaced). Workers ignore SIGINT: a
 Ctrl-C reaches the whole process group, and the crawl, not each worker, decides how to
-stop.
+stop. Workers exit when the crawl dies, even by SIGKILL (``_exit_with``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import select
 import signal
 import threading
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -31,13 +34,43 @@ from newsclaims.crawl.configuration import analysis_options, load_config
 from newsclaims.pages.analyse import Analysis, AnalysisOptions, analyse_page
 from newsclaims.pages.extraction import ExtractionError, NotAnArticle
 from newsclaims.records import FetchedPage, FetchFailure
+from newsclaims.storage.owners import pid_alive
 
 logger = logging.getLogger(__name__)
 
 
-def _ignore_interrupts() -> None:
-    """Worker initializer: the parent handles Ctrl-C and shuts the pool down."""
+def _init_worker(crawl_pid: int) -> None:
+    """Worker initializer: the crawl handles Ctrl-C and shuts the pool down; the worker
+    dies with the crawl."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(crawl_pid)
+
+
+def _exit_with(crawl_pid: int) -> None:
+    """End this worker as soon as the crawl process is gone, however it died.
+
+    A SIGKILLed crawl cannot stop its pool, and a worker's parent is the forkserver, not
+    the crawl; a worker busy on a page reads no pipe that would tell it, and kept running
+    (with the forkserver and resource tracker waiting on it) until the page was done,
+    unbounded once the crawl's time limit could no longer kill it. A thread waits on the
+    crawl's pidfd (Linux), elsewhere polls for it every second.
+    """
+    try:
+        handle: int | None = os.pidfd_open(crawl_pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd_open here
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while pid_alive(crawl_pid):
+                time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsclaims-crawl-watch", daemon=True).start()
 
 
 def _start_forkserver_deaf_to_interrupts() -> None:
@@ -89,7 +122,8 @@ class AnalysePipeline:
         # forkserver: workers do not inherit the reactor's threads and sockets.
         return ProcessPool(
             max_workers=max(1, self.workers),
-            initializer=_ignore_interrupts,
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
             context=multiprocessing.get_context("forkserver"),
         )
 

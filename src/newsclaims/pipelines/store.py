@@ -1,7 +1,8 @@
 """Write articles and fetch failures to the database; record the crawl run.
 
 Database work runs on one worker thread (the event loop keeps crawling), and when the
-database is unreachable items go to the spool instead of being lost.
+database is unreachable a write is retried with backoff (``pipelines/retry.py``), then its
+item goes to the spool instead of being lost.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scrapy import signals
 from newsclaims import runstats
 from newsclaims.crawl.checks import failed_checks
 from newsclaims.crawl.configuration import database_url, load_config
+from newsclaims.pipelines.retry import WriteRetry
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
@@ -47,6 +49,10 @@ class StorePipeline:
         self.lease_ttl = crawler.settings.getfloat("NEWSCLAIMS_LOCK_TTL")
         self.heartbeat: asyncio.Task[None] | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-db")
+        self.retry = WriteRetry(
+            crawler.settings.getint("NEWSCLAIMS_DB_WRITE_RETRIES"),
+            crawler.settings.getfloat("NEWSCLAIMS_DB_WRITE_BACKOFF"),
+        )
         self.store: ArticleStore | None = None
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -90,13 +96,27 @@ class StorePipeline:
 
     def _replay(self) -> None:
         """Write what an outage left in the spool; it counts in this run's figures."""
-        outcomes = self.spool.replay(self._write)
+        outcomes = self.spool.replay(self._write, self._record_refused)
         for outcome in outcomes:
             self.stats.inc_value(runstats.REPLAYED)
             if isinstance(outcome, Outcome):
                 self.stats.inc_value(OUTCOME_STATS[outcome])
         if outcomes:
             logger.warning("replayed %d spooled items into the database", len(outcomes))
+
+    def _record_refused(self, item: SpooledItem, exc: DataRejected) -> None:
+        """A replayed page the database refused is a fetch error, as in ``process_item``."""
+        logger.warning("could not store replayed %s: %s", item.url, exc)
+        if isinstance(item, Article):
+            self._write(
+                FetchFailure(
+                    url=str(item.url),
+                    reason=f"could not store: {exc}",
+                    status=item.http_status,
+                    source=item.source,
+                )
+            )
+            self.stats.inc_value(runstats.ERRORS)
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
@@ -116,7 +136,9 @@ class StorePipeline:
         elif not isinstance(item, Article):
             return item
         try:
-            outcome = await self._db(self._write, item)
+            outcome = await self.retry.run(
+                lambda: self._db(self._write, item), lambda: self.stats.inc_value(runstats.RETRIED)
+            )
         except DataRejected as exc:
             # The database is up and refused this page's data: record it, do not spool.
             assert isinstance(item, Article)

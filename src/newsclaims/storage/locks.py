@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -86,34 +87,69 @@ def release(sessions: sessionmaker[Session], name: str, owner: str) -> None:
 
 class Lease:
     """Hold the crawl lock for a ``with`` block, renewed every third of ``ttl`` from a
-    thread (the run row's own heartbeat is the store pipeline's)."""
+    thread (the run row's own heartbeat is the store pipeline's).
 
-    def __init__(self, url: str, owner: str, ttl: float, name: str = CRAWL_LOCK) -> None:
+    ``shared``: several processes hold the lease under one owner name (the distributed
+    workers of one frontier); a holder whose lease a sibling released takes it again, and
+    one leaving releases it only when ``release_if()`` says it is the last.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        owner: str,
+        ttl: float,
+        name: str = CRAWL_LOCK,
+        *,
+        shared: bool = False,
+        release_if: Callable[[], bool] | None = None,
+    ) -> None:
         self.engine = db.make_engine(url)
         self.sessions = db.make_sessionmaker(self.engine)
         self.owner, self.ttl, self.name = owner, ttl, name
+        self.shared, self.release_if = shared, release_if
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="newsclaims-lease", daemon=True)
 
     def __enter__(self) -> Lease:
-        with db.database_errors():
-            acquire(self.sessions, self.name, self.owner, self.ttl)
+        try:
+            with db.database_errors():
+                acquire(self.sessions, self.name, self.owner, self.ttl)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self._thread.start()
         return self
 
     def _beat(self) -> None:
         while not self._stop.wait(self.ttl / 3):
             try:
-                if not renew(self.sessions, self.name, self.owner, self.ttl):
+                if renew(self.sessions, self.name, self.owner, self.ttl):
+                    continue
+                if self.shared:  # a sibling that left released it: take it again
+                    acquire(self.sessions, self.name, self.owner, self.ttl)
+                else:
                     logger.error("lost the %s lock (expired and taken)", self.name)
+            except LockHeld as exc:
+                logger.error("lost the %s lock: %s", self.name, exc)
             except Exception as exc:  # the database may be down: try again next beat
                 logger.warning("could not renew the crawl lease: %s", exc)
+
+    def _last_holder(self) -> bool:
+        if self.release_if is None:
+            return True
+        try:
+            return self.release_if()
+        except Exception as exc:  # cannot tell: leave the lease to expire
+            logger.warning("kept the %s lock to expire (%s)", self.name, exc)
+            return False
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
         try:
-            release(self.sessions, self.name, self.owner)
+            if self._last_holder():
+                release(self.sessions, self.name, self.owner)
         except Exception as error:
             logger.warning("could not release the %s lock: %s", self.name, error)
         self.engine.dispose()

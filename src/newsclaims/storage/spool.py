@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from newsclaims.records import Article, FetchFailure
+from newsclaims.storage.errors import DataRejected
 from newsclaims.storage.owners import pid_alive
 
 SpooledItem = Article | FetchFailure
@@ -91,16 +92,26 @@ class Spool:
             claimed.append(target)
         return claimed
 
-    def replay(self, write: Callable[[SpooledItem], object]) -> list[object]:
+    def replay(
+        self,
+        write: Callable[[SpooledItem], object],
+        refused: Callable[[SpooledItem, DataRejected], object],
+    ) -> list[object]:
         """Write every spooled item; re-journal the ones that still fail.
 
-        Returns what ``write`` returned for each item written.
+        An item whose data the database refuses (``DataRejected``: it answered, so this is
+        no outage) goes to ``refused`` instead, to be recorded, and leaves the spool;
+        re-journaled, it would fail the same way every replay, for ever.
+        Returns what ``write`` (or ``refused``) returned for each item that left.
         """
         results: list[object] = []
         for claimed in self._claim():
             for item in self._items(claimed):
                 try:
-                    results.append(write(item))
+                    try:
+                        results.append(write(item))
+                    except DataRejected as exc:
+                        results.append(refused(item, exc))
                 except Exception:
                     self.append(item)
             claimed.unlink()
