@@ -7,7 +7,9 @@ quotes from real article text (the seed pages and the hard set, repeated to abou
 2 MB: every phrase is met again, so the memoised word and phrase tests are warm).
 Part 2, when ``../shared/eval`` exists, reads its 114 independent articles once each
 in this fresh process, as a crawl meets new articles (the texts are only read, never
-copied). Part 3 feeds 1, 2 and 4 MB of adversarial text (quote marks of every kind,
+copied). Part 3 runs on the pages of the pipeline benchmark (bench/corpus.py, as bench/stages.py):
+quotes of the on-topic articles per page, beside bare ``trafilatura.extract`` of the same
+pages. Part 4 feeds 1, 2 and 4 MB of adversarial text (quote marks of every kind,
 apostrophes, cue verbs, names, no balance) and prints the ratio of successive
 times: about 2 means linear.
 """
@@ -21,6 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newsclaims.quotes.extract import extract_quotes, read_text_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +117,40 @@ def bench_distinct() -> list[str]:
     ]
 
 
+def bench_pages(count: int = 200) -> list[str]:
+    """Quotes per crawled page against bare extraction of the same page (issue 12's yardstick)."""
+    import tempfile
+
+    import corpus
+    import trafilatura
+
+    from newsclaims.config.sources import load_sources
+    from newsclaims.pages.extraction import extract_page
+    from newsclaims.pages.topic import score_topic
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        pages = corpus.generate(root / "site", count)
+        config = load_sources(root / "site" / "sources.toml")
+        bare = 0.0
+        articles = []
+        for url, file in pages:
+            html = file.read_text(encoding="utf-8")
+            seconds, _ = timed(
+                lambda html=html, url=url: len(trafilatura.extract(html, url=url) or "")
+            )
+            bare += seconds
+            article = extract_page(html, url, "bench", min_words=config.crawl.min_words).article
+            if score_topic(article.title, article.text, config.topic).on_topic:
+                articles.append(([p.text for p in article.paragraphs], article.title))
+    seconds, quotes = timed(lambda: sum(len(extract_quotes(p, h)) for p, h in articles))
+    return [
+        f"crawl pages: {len(pages)} of bench/corpus.py, {len(articles)} on topic ({quotes} quotes)",
+        f"  quotes {1000 * seconds / len(pages):.1f} ms per page, "
+        f"bare trafilatura.extract {1000 * bare / len(pages):.1f} ms: {seconds / bare:.2f}x bare",
+    ]
+
+
 def adversarial(size: int, seed: int) -> str:
     rng = random.Random(seed)
     out: list[str] = []
@@ -148,6 +185,7 @@ def main() -> None:
     sections = [
         bench_distinct(),
         bench_corpus(),
+        bench_pages(),
         bench_growth("adversarial text, a paragraph every ~300 pieces:", lambda t: t.split("\n")),
         bench_growth("adversarial text as one paragraph:", lambda t: [t.replace("\n", " ")]),
     ]

@@ -142,7 +142,7 @@ def read_forward(para: Para, start: int) -> NounPhrase | None:
                 and _inner_connector(para, k)
             )
             or (k > start and flags & WORD and flags & THE and tokens[k - 1].flags & CONNECTOR)
-            or (k > start and tokens[k - 1].word and _nickname_at(para, k))
+            or (k > start and tokens[k].quote >= 0 and tokens[k - 1].word and _nickname_at(para, k))
         ):
             k += 1
         else:
