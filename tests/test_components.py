@@ -22,6 +22,7 @@ from scrapy.utils.test import get_crawler, get_reactor_settings
 from sqlalchemy import select
 
 from newsclaims import models, runstats
+from newsclaims.claims.article_keys import match_keys
 from newsclaims.pipelines.analyse import AnalysePipeline
 from newsclaims.pipelines.store import StorePipeline
 from newsclaims.records import Article, FetchedPage, FetchFailure
@@ -132,6 +133,8 @@ def test_analyse_pipeline_turns_an_on_topic_page_into_an_article_with_quotes(ana
     assert article.topic == "coalition-air-strikes" and article.topic_score
     assert any(q.speaker == "John Kerry" for q in article.quotes)
     assert analyse.stats.get_value(runstats.FETCHED) >= 1
+    # what storage matches on came computed from the worker, and fits the article
+    assert article.match_keys is not None and article.match_keys == match_keys(article)
 
 
 @pytest.mark.parametrize(

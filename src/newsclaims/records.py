@@ -7,7 +7,7 @@ these around directly; validation happens where the data is created.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
@@ -86,6 +86,38 @@ class Quote(_Model):
     inferred: bool = False
 
 
+class ClaimSentenceKeys(NamedTuple):
+    """One sentence of a quote as claim matching needs it (``claims.claim_sentences``)."""
+
+    start: int
+    end: int
+    form: str
+    """Its matching form (``claims.match_form``)."""
+    buckets: tuple[int, ...]
+    """Its LSH bucket per band (``claims.claim_band_keys``), band = position."""
+
+
+class MatchKeys(BaseModel):
+    """What storage matches an article on, computed where the article is analysed.
+
+    Pure functions of the article (``claims.article_keys``), so the analysis workers
+    compute them and the writing process only looks them up; ``basis`` says which text
+    and quotes they were computed from, and storage recomputes them when it no longer
+    matches (an article edited after analysis) or when they are missing.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    basis: str
+    content_hash: str
+    minhash: bytes
+    """The text's MinHash values as stored in ``articles.minhash`` (empty: no words)."""
+    buckets: tuple[int, ...]
+    """The text's near-duplicate LSH bucket per band; empty for an article without words."""
+    claim_sentences: tuple[tuple[ClaimSentenceKeys, ...], ...]
+    """Per quote, in order: its claim sentences (none for a quote that makes no claim)."""
+
+
 class Article(_Model):
     """An extracted article: metadata plus its ordered paragraphs (and, later, quotes)."""
 
@@ -106,6 +138,8 @@ class Article(_Model):
     notes: list[str] = Field(default_factory=list)
     """What analysis flagged about the page (e.g. quotes capped); the crawl records each
     note in ``fetch_errors`` beside the stored article."""
+    match_keys: MatchKeys | None = Field(default=None, exclude=True, repr=False)
+    """Precomputed matching keys (internal: never printed or exported)."""
 
     _utc = field_validator("published", "fetched_at")(_to_utc)
 

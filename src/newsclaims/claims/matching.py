@@ -7,7 +7,6 @@ negation words required to agree. See docs/claims.md for the thresholds.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -48,8 +47,9 @@ def claim_band_buckets(match_texts: Sequence[str]) -> np.ndarray:
     return CLAIM_HASHER.band_buckets(CLAIM_HASHER.signatures(shingle_sets))
 
 
-def _polarity(words: Sequence[str]) -> Counter[str]:
-    return Counter(w for w in words if w in NEGATIONS)
+def _polarity(words: Sequence[str]) -> list[str]:
+    """The negation words, sorted: equal lists mean equal counts of each."""
+    return sorted(w for w in words if w in NEGATIONS)
 
 
 def claim_similarity(a: Sequence[str], b: Sequence[str], cutoff: float = 0.0) -> float:

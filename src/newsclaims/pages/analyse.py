@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsclaims import settings
+from newsclaims.claims.article_keys import match_keys
 from newsclaims.config.sources import DEFAULT_TOPIC, TopicProfile
 from newsclaims.pages.detection import PageSignals
 from newsclaims.pages.extraction import extract_page
@@ -73,6 +74,9 @@ def analyse_page(page: FetchedPage, options: AnalysisOptions = AnalysisOptions()
         article.quotes, article.notes = bounded_quotes(
             [p.text for p in article.paragraphs], article.title
         )
+    if verdict.on_topic:
+        # What storage matches on, computed here in the worker (see claims.article_keys).
+        article.match_keys = match_keys(article)
     return Analysis(
         article=article,
         on_topic=verdict.on_topic,

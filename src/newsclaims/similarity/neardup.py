@@ -71,3 +71,19 @@ def estimated_similarity(a: Signature, b: Signature) -> float:
 
 def is_near_duplicate(a: Signature, b: Signature) -> bool:
     return estimated_similarity(a, b) >= NEAR_DUPLICATE_THRESHOLD
+
+
+_STORED_DTYPE = np.dtype("<u8")
+"""``articles.minhash`` byte layout: the uint64 values, little-endian on every platform."""
+
+
+def minhash_bytes(signature: Signature) -> bytes:
+    """The signature as stored; empty for an article without words (nothing to compare)."""
+    if signature.shingle_count == 0:
+        return b""
+    return signature.values.astype(_STORED_DTYPE).tobytes()
+
+
+def minhash_values(stored: bytes) -> np.ndarray:
+    """The MinHash values of a stored signature (``minhash_bytes``' inverse)."""
+    return np.frombuffer(stored, dtype=_STORED_DTYPE).astype(np.uint64)

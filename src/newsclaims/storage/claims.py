@@ -9,82 +9,173 @@ own the transaction. Near-duplicate articles are in ``storage.syndication``.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, exists, insert, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
-from newsclaims.claims import (
-    best_match,
-    claim_band_keys,
-    claim_sentences,
-    match_form,
-    wording_diff,
-)
+from newsclaims.claims import best_match, wording_diff
+from newsclaims.claims.article_keys import CLAIM_KINDS, quote_sentence_keys
+from newsclaims.records import ClaimSentenceKeys
+from newsclaims.storage.lookups import insert_plain, rows_matching
+from newsclaims.storage.upsert import insert_returning_ids, table_of
 
-CLAIM_KINDS = frozenset({"direct", "partial"})
-"""Optional (scare-quoted) words are not statements."""
 _CHUNK = 500  # ids per IN (...) list, well under every driver's parameter limit
 
 
-def _table(model: type[models.Base]) -> Table:
-    """The model's table, for Core inserts (no per-object ORM bookkeeping)."""
-    return cast(Table, model.__table__)
+@dataclass(frozen=True)
+class ClaimableQuote:
+    """A stored, attributed quote with its claim sentences (``claims.article_keys``)."""
+
+    quote_id: int
+    speaker_id: int
+    sentences: Sequence[ClaimSentenceKeys]
+    text: str
 
 
 def record_claims(
     session: Session, quote_rows: Sequence[models.Quote], outlet_article: models.Article
 ) -> None:
-    """Attach every sentence of the article's attributed quotes to a claim (new or matched).
-
-    Idempotent: sentences already recorded for a quote (by start offset) are skipped.
-    Linear in the sentences: one indexed candidate query per sentence, two inserts per
-    new claim, and the mentions with their wording edits written in two bulk inserts at
-    the end (per-object ORM flushes took 14 s for 1,350 quotes).
-    """
+    """``record_batch`` for quote rows of one article in the session."""
     claimable = []
     for quote in quote_rows:
         if quote.article_id != outlet_article.id:
             raise ValueError(f"quote {quote.id} is not from article {outlet_article.id}")
         if quote.speaker_id is not None and quote.kind in CLAIM_KINDS:
             claimable.append(quote)
-    if not claimable:
-        return
     if any(quote.id is None for quote in claimable):
         session.flush()
-    recorded = _recorded_sentences(session, [quote.id for quote in claimable])
+    record_batch(
+        session,
+        [
+            ClaimableQuote(q.id, q.speaker_id, quote_sentence_keys(q.text), q.text)
+            for q in claimable
+            if q.speaker_id is not None
+        ],
+    )
+
+
+def record_batch(session: Session, quotes: Sequence[ClaimableQuote]) -> None:
+    """Attach each quote sentence to its speaker's matching claim, or create the claim.
+
+    Idempotent: a sentence already recorded as a mention is skipped. The batch is
+    matched in order, each sentence seeing the stored claims and those the batch
+    created before it, as if recorded one by one; the statements are per batch: one
+    lookup of every sentence's band keys, then the new claims, their band keys, the
+    mentions and their wording edits in one multi-row insert each.
+    """
+    recorded = _recorded_sentences(session, [quote.quote_id for quote in quotes])
+    pending: list[tuple[ClaimableQuote, ClaimSentenceKeys]] = []
+    for quote in quotes:
+        for sentence in quote.sentences:
+            if (quote.quote_id, sentence.start) not in recorded:
+                recorded.add((quote.quote_id, sentence.start))
+                pending.append((quote, sentence))
+    if not pending:
+        return
+    index, forms, canonicals = _stored_candidates(session, pending)
+    new_claims: list[dict[str, object]] = []
+    new_keys: list[tuple[int, tuple[int, ...]]] = []
     mentions: list[dict[str, object]] = []
-    canonicals: list[str] = []
-    with session.no_autoflush:
-        for quote in claimable:
-            assert quote.speaker_id is not None
-            for span in claim_sentences(quote.text):
-                if (quote.id, span.start) in recorded:
-                    continue
-                recorded.add((quote.id, span.start))
-                form = match_form(span.text)
-                keys = claim_band_keys(form)
-                found = find_claim(session, quote.speaker_id, form, keys)
-                if found is None:
-                    claim_id = _create_claim(session, quote.speaker_id, span.text, form, keys)
-                    canonical, similarity = span.text, 1.0
-                else:
-                    claim_id, canonical, similarity = found[0].id, found[0].canonical_text, found[1]
-                mentions.append(
-                    {
-                        "claim_id": claim_id,
-                        "quote_id": quote.id,
-                        "sentence_start": span.start,
-                        "sentence_end": span.end,
-                        "wording": span.text,
-                        "similarity": similarity,
-                    }
-                )
-                canonicals.append(canonical)
-    _insert_mentions(session, mentions, canonicals)
+    now = datetime.now(UTC)
+    for quote, sentence in pending:
+        keys = [(quote.speaker_id, band, bucket) for band, bucket in enumerate(sentence.buckets)]
+        candidates = {claim for key in keys for claim in index.get(key, ())}
+        match = best_match(sentence.form, ((c, forms[c]) for c in candidates))
+        wording = quote.text[sentence.start : sentence.end]
+        if match is None:
+            claim_id = _NEW_CLAIM + len(new_claims)  # ordered after every stored claim
+            new_claims.append(
+                {
+                    "speaker_id": quote.speaker_id,
+                    "canonical_text": wording,
+                    "match_text": sentence.form,
+                    "created_at": now,
+                }
+            )
+            new_keys.append((quote.speaker_id, sentence.buckets))
+            forms[claim_id], canonicals[claim_id] = sentence.form, wording
+            for key in keys:
+                index.setdefault(key, []).append(claim_id)
+            match = (claim_id, 1.0)
+        mentions.append(
+            {
+                "claim_id": match[0],
+                "quote_id": quote.quote_id,
+                "sentence_start": sentence.start,
+                "sentence_end": sentence.end,
+                "wording": wording,
+                "similarity": match[1],
+            }
+        )
+    canonical_wordings = [canonicals[cast(int, mention["claim_id"])] for mention in mentions]
+    _insert_claims(session, new_claims, new_keys, mentions)
+    _insert_mentions(session, mentions, canonical_wordings)
+
+
+_NEW_CLAIM = 1 << 62
+"""Claims the batch creates are numbered from here until inserted (above any stored id)."""
+
+
+def _stored_candidates(
+    session: Session, pending: Sequence[tuple[ClaimableQuote, ClaimSentenceKeys]]
+) -> tuple[dict[tuple[int, int, int], list[int]], dict[int, str], dict[int, str]]:
+    """Stored claims sharing a band key with a pending sentence: by key, forms, canonicals."""
+    keys = {
+        (quote.speaker_id, band, bucket)
+        for quote, sentence in pending
+        for band, bucket in enumerate(sentence.buckets)
+    }
+    index: dict[tuple[int, int, int], list[int]] = {}
+    for speaker_id, band, bucket, claim_id in rows_matching(
+        session, "claim_signatures", ("speaker_id", "band", "bucket"), keys, ("claim_id",)
+    ):
+        index.setdefault((speaker_id, band, bucket), []).append(claim_id)
+    forms: dict[int, str] = {}
+    canonicals: dict[int, str] = {}
+    claim_ids = sorted({claim for ids in index.values() for claim in ids})
+    claims = table_of(models.Claim)
+    for offset in range(0, len(claim_ids), _CHUNK):
+        query = select(claims.c.id, claims.c.match_text, claims.c.canonical_text).where(
+            claims.c.id.in_(claim_ids[offset : offset + _CHUNK])
+        )
+        for claim_id, form, canonical in session.execute(query):
+            forms[claim_id], canonicals[claim_id] = form, canonical
+    return index, forms, canonicals
+
+
+def _insert_claims(
+    session: Session,
+    new_claims: list[dict[str, object]],
+    new_keys: list[tuple[int, tuple[int, ...]]],
+    mentions: list[dict[str, object]],
+) -> None:
+    """The batch's new claims and their band keys; mentions get the claims' real ids."""
+    if not new_claims:
+        return
+    # A batch never creates two claims of one speaker with the same matching form: the
+    # second would have matched the first.
+    ids = insert_returning_ids(
+        session, table_of(models.Claim), new_claims, ["speaker_id", "match_text"]
+    )
+    for mention in mentions:
+        number = cast(int, mention["claim_id"]) - _NEW_CLAIM
+        if number >= 0:
+            mention["claim_id"] = ids[number]
+    insert_plain(
+        session,
+        "claim_signatures",
+        ("claim_id", "band", "speaker_id", "bucket"),
+        [
+            (claim_id, band, speaker_id, bucket)
+            for claim_id, (speaker_id, buckets) in zip(ids, new_keys, strict=True)
+            for band, bucket in enumerate(buckets)
+        ],
+    )
 
 
 def _recorded_sentences(session: Session, quote_ids: list[int]) -> set[tuple[int, int]]:
@@ -104,10 +195,9 @@ def _insert_mentions(
     """The mentions, then how each one's words differ from its claim's canonical wording."""
     if not mentions:
         return
-    table = _table(models.ClaimMention)
-    ids = session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), mentions
-    ).all()
+    ids = insert_returning_ids(
+        session, table_of(models.ClaimMention), mentions, ["quote_id", "sentence_start"]
+    )
     edits = [
         {
             "mention_id": mention_id,
@@ -117,10 +207,11 @@ def _insert_mentions(
             "outlet_words": edit.outlet_words,
         }
         for mention_id, mention, canonical in zip(ids, mentions, canonicals, strict=True)
+        if canonical != mention["wording"]
         for edit in wording_diff(canonical, str(mention["wording"]))
     ]
     if edits:
-        session.execute(insert(_table(models.WordingEdit)), edits)
+        session.execute(insert(table_of(models.WordingEdit)), edits)
 
 
 def find_claim(
@@ -159,31 +250,6 @@ def _claim_candidates(key_count: int) -> Select[models.Claim]:
     )
     candidate_ids = select(signature.claim_id).where(or_(*terms)).distinct()
     return select(models.Claim).where(models.Claim.id.in_(candidate_ids))
-
-
-def _create_claim(
-    session: Session, speaker_id: int, wording: str, form: str, keys: Sequence[tuple[int, int]]
-) -> int:
-    """A new claim whose canonical wording is this first mention's, with its band keys."""
-    table = _table(models.Claim)
-    claim_id: int = session.execute(
-        insert(table).returning(table.c.id),
-        {
-            "speaker_id": speaker_id,
-            "canonical_text": wording,
-            "match_text": form,
-            "created_at": datetime.now(UTC),
-        },
-    ).scalar_one()
-    if keys:
-        session.execute(
-            insert(_table(models.ClaimSignature)),
-            [
-                {"claim_id": claim_id, "band": band, "speaker_id": speaker_id, "bucket": bucket}
-                for band, bucket in keys
-            ],
-        )
-    return claim_id
 
 
 def delete_unmentioned(session: Session, claim_ids: Collection[int]) -> None:

@@ -3,158 +3,245 @@
 The same semantics as ``similarity.neardup``, with the LSH band keys in
 ``article_signatures`` (candidates by index lookup) and each article's MinHash values
 in ``articles.minhash`` (candidates compared without re-reading and re-hashing their
-text). Portable SQL only (SQLite and PostgreSQL); callers own the transaction.
+text). A batch of articles costs a handful of statements: its keys in one executemany,
+every candidate of every article in one lookup, the links in one update. Portable SQL
+only (SQLite and PostgreSQL); callers own the transaction.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import Select, and_, bindparam, delete, insert, or_, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import Session
 
 from newsclaims import models
+from newsclaims.dates import to_utc
 from newsclaims.similarity.minhash import estimated_jaccard
 from newsclaims.similarity.neardup import (
     NEAR_DUPLICATE_THRESHOLD,
-    Signature,
     article_signature,
     band_keys,
+    minhash_bytes,
+    minhash_values,
 )
+from newsclaims.storage.lookups import insert_plain, rows_matching
+from newsclaims.storage.upsert import table_of
 
-_STORED_DTYPE = np.dtype("<u8")
-"""``articles.minhash`` byte layout: the uint64 values, little-endian on every platform."""
-
-
-def minhash_bytes(signature: Signature) -> bytes:
-    """The signature as stored; empty for an article without words (nothing to compare)."""
-    if signature.shingle_count == 0:
-        return b""
-    return signature.values.astype(_STORED_DTYPE).tobytes()
+__all__ = ["NearDuplicateInput", "link_batch", "link_near_duplicate", "minhash_bytes"]
+_CHUNK = 500  # ids per IN (...) list
 
 
-def stored_minhash(article: models.Article) -> bytes:
-    """The article's stored MinHash, computed from its text and kept if the row lacks it.
+@dataclass(frozen=True)
+class NearDuplicateInput:
+    """A just-written article as near-duplicate linking needs it."""
 
-    Rows written before revision 0004, or whose text was replaced, have none yet.
-    """
-    if article.minhash is None:
-        article.minhash = minhash_bytes(article_signature([article.text]))
-    return article.minhash
+    article_id: int
+    first_seen: datetime
+    """Published, else fetched (to the second, as stored)."""
+    minhash: bytes
+    buckets: tuple[int, ...]
+    """LSH bucket per band; empty for an article without words."""
 
 
-def similarity(signature: Signature, stored: bytes) -> float:
-    """Estimated Jaccard similarity of an article's signature and a stored one (0 if empty)."""
-    if signature.shingle_count == 0 or not stored:
-        return 0.0
-    values = np.frombuffer(stored, dtype=_STORED_DTYPE).astype(np.uint64)
-    return estimated_jaccard(signature.values, values)
+@dataclass
+class _Linked:
+    """An article's link as the batch changes it; written once at the end."""
+
+    first_seen: tuple[datetime, int]
+    values: np.ndarray | None
+    original_id: int | None
+    similarity: float | None
+    minhash: bytes | None = None
+    """Set when this row's MinHash was (re)computed and must be written."""
+    changed: bool = False
 
 
 def link_near_duplicate(session: Session, article: models.Article) -> None:
-    """Link a syndicated copy to the first published copy of the same story.
+    """``link_batch`` for one article row of the session (its text as it is now)."""
+    session.flush()
+    signature = article_signature([article.text])
+    seen = article.published_at or article.fetched_at
+    link_batch(
+        session,
+        [
+            NearDuplicateInput(
+                article.id,
+                seen,
+                minhash_bytes(signature),
+                tuple(bucket for _, bucket in band_keys(signature)),
+            )
+        ],
+    )
+    for row in list(session.identity_map.values()):
+        if isinstance(row, models.Article):
+            session.expire(row, ["near_duplicate_of_id", "near_duplicate_similarity", "minhash"])
+
+
+def link_batch(session: Session, batch: Sequence[NearDuplicateInput]) -> None:
+    """Link each syndicated copy to the first published copy of the same story.
 
     The original is the earliest published (then earliest stored) article of the group,
     so crawl order does not decide which outlet ran the story first: when a newly stored
     article was published before the copies already stored, they are re-pointed to it.
-    Idempotent: the band rows are rewritten only when the text changed.
+    The batch is linked in order, each article seeing the stored ones and those before
+    it in the batch, as if written one by one. Idempotent: band rows are rewritten only
+    when the text changed.
     """
-    if article.id is None:
-        session.flush()
-    signature = article_signature([article.text])
-    article.minhash = minhash_bytes(signature)
-    keys = band_keys(signature)
-    _store_article_keys(session, article.id, keys)
-    matches: list[tuple[models.Article, float]] = []
-    for candidate in _candidate_articles(session, article.id, keys):
-        score = similarity(signature, stored_minhash(candidate))
+    if not batch:
+        return
+    position = {entry.article_id: i for i, entry in enumerate(batch)}
+    sharing: dict[tuple[int, int], list[int]] = defaultdict(list)
+    keys = {(band, bucket) for entry in batch for band, bucket in enumerate(entry.buckets)}
+    for band, bucket, article_id in rows_matching(
+        session, "article_signatures", ("band", "bucket"), keys, ("article_id",)
+    ):
+        if article_id not in position:  # the batch's own rows are about to be rewritten
+            sharing[(band, bucket)].append(article_id)
+    linked = _stored_links(session, {a for ids in sharing.values() for a in ids})
+    for entry in batch:
+        linked[entry.article_id] = _Linked(
+            (to_utc(entry.first_seen).replace(microsecond=0), entry.article_id),
+            minhash_values(entry.minhash) if entry.minhash else None,
+            None,
+            None,
+            entry.minhash,
+            True,
+        )
+        candidates = {a for key in enumerate(entry.buckets) for a in sharing.get(key, ())}
+        _link(session, entry.article_id, linked, sorted(candidates))
+        for key in enumerate(entry.buckets):  # seen by the batch's later articles
+            sharing[key].append(entry.article_id)
+    _store_keys(session, batch)
+    _write_links(session, linked)
+
+
+def _link(
+    session: Session, article_id: int, linked: dict[int, _Linked], candidates: list[int]
+) -> None:
+    """One article's link, given the candidates sharing a band key with it."""
+    article = linked[article_id]
+    matches: list[tuple[int, float]] = []
+    for candidate_id in candidates:
+        candidate = linked[candidate_id]
+        if article.values is None or candidate.values is None:
+            continue
+        score = estimated_jaccard(article.values, candidate.values)
         if score >= NEAR_DUPLICATE_THRESHOLD:
-            matches.append((candidate, score))
+            matches.append((candidate_id, score))
     if not matches:
-        article.near_duplicate_of_id = article.near_duplicate_similarity = None
         return
-    earliest, score = min(matches, key=lambda match: _first_seen(match[0]))
-    if _first_seen(article) < _first_seen(earliest):
-        _adopt_copies(session, article, matches)
-        article.near_duplicate_of_id = article.near_duplicate_similarity = None
+    earliest_id, score = min(matches, key=lambda match: linked[match[0]].first_seen)
+    earliest = linked[earliest_id]
+    if article.first_seen < earliest.first_seen:
+        _adopt_copies(session, article_id, linked, matches)
         return
-    original_id = earliest.near_duplicate_of_id or earliest.id
-    article.near_duplicate_of_id = original_id
-    article.near_duplicate_similarity = score
-
-
-def _first_seen(article: models.Article) -> tuple[datetime, int]:
-    return (article.published_at or article.fetched_at, article.id)
+    article.original_id = earliest.original_id or earliest_id
+    article.similarity = score
 
 
 def _adopt_copies(
-    session: Session, original: models.Article, matches: Sequence[tuple[models.Article, float]]
+    session: Session, original_id: int, linked: dict[int, _Linked], matches: list[tuple[int, float]]
 ) -> None:
     """Point the matched articles, and the copies that pointed at them, to the new original."""
-    former = {candidate.id for candidate, _ in matches}
-    for candidate, score in matches:
-        candidate.near_duplicate_of_id = original.id
-        candidate.near_duplicate_similarity = score
+    former = {candidate_id for candidate_id, _ in matches}
+    for candidate_id, score in matches:
+        candidate = linked[candidate_id]
+        candidate.original_id, candidate.similarity, candidate.changed = original_id, score, True
+    for row in linked.values():
+        if row.original_id in former:
+            row.original_id, row.changed = original_id, True
+    articles = table_of(models.Article)
     session.execute(
-        update(models.Article)
-        .where(models.Article.near_duplicate_of_id.in_(former))
-        .values(near_duplicate_of_id=original.id)
-        .execution_options(synchronize_session=False)
+        update(articles)
+        .where(articles.c.near_duplicate_of_id.in_(former))
+        .values(near_duplicate_of_id=original_id)
     )
 
 
-def _store_article_keys(session: Session, article_id: int, keys: Sequence[tuple[int, int]]) -> None:
-    stored = session.execute(
-        select(models.ArticleSignature.band, models.ArticleSignature.bucket).where(
-            models.ArticleSignature.article_id == article_id
-        )
-    ).all()
-    if {tuple(row) for row in stored} == set(keys):
-        return
-    session.execute(
-        delete(models.ArticleSignature).where(models.ArticleSignature.article_id == article_id)
-    )
-    if keys:  # one executemany, not an ORM object per band key
-        session.execute(
-            insert(models.ArticleSignature),
-            [{"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in keys],
-        )
+def _stored_links(session: Session, article_ids: set[int]) -> dict[int, _Linked]:
+    """The candidates' links and MinHash values; a row without one gets it from its text.
 
-
-def _candidate_articles(
-    session: Session, article_id: int, keys: Sequence[tuple[int, int]]
-) -> Sequence[models.Article]:
-    """Other articles sharing a band key, oldest first."""
-    if not keys:
-        return []
-    params: dict[str, int] = {"article_id": article_id}
-    for i, (band, bucket) in enumerate(keys):
-        params[f"band_{i}"], params[f"bucket_{i}"] = band, bucket
-    return session.scalars(_article_candidates(len(keys)), params).all()
-
-
-@lru_cache(maxsize=8)
-def _article_candidates(key_count: int) -> Select[models.Article]:
-    """Articles other than ``article_id`` sharing any of ``key_count`` band keys.
-
-    The text is not loaded: the stored MinHash is what gets compared.
+    Rows written before revision 0004, or whose text was replaced, have none yet.
     """
-    signature = models.ArticleSignature
-    terms = (
-        and_(signature.band == bindparam(f"band_{i}"), signature.bucket == bindparam(f"bucket_{i}"))
-        for i in range(key_count)
-    )
-    candidate_ids = (
-        select(signature.article_id)
-        .where(signature.article_id != bindparam("article_id"), or_(*terms))
-        .distinct()
-    )
-    return (
-        select(models.Article)
-        .options(defer(models.Article.text))
-        .where(models.Article.id.in_(candidate_ids))
-        .order_by(models.Article.id)
+    articles = table_of(models.Article)
+    linked: dict[int, _Linked] = {}
+    missing: list[int] = []
+    ordered = sorted(article_ids)
+    for offset in range(0, len(ordered), _CHUNK):
+        query = select(
+            articles.c.id,
+            articles.c.published_at,
+            articles.c.fetched_at,
+            articles.c.near_duplicate_of_id,
+            articles.c.near_duplicate_similarity,
+            articles.c.minhash,
+        ).where(articles.c.id.in_(ordered[offset : offset + _CHUNK]))
+        for row in session.execute(query):
+            stored = row.minhash
+            linked[row.id] = _Linked(
+                (row.published_at or row.fetched_at, row.id),
+                minhash_values(stored) if stored else None,
+                row.near_duplicate_of_id,
+                row.near_duplicate_similarity,
+            )
+            if stored is None:
+                missing.append(row.id)
+    if missing:
+        texts = select(articles.c.id, articles.c.text).where(articles.c.id.in_(missing))
+        for article_id, text in session.execute(texts):
+            computed = minhash_bytes(article_signature([text]))
+            link = linked[article_id]
+            link.values = minhash_values(computed) if computed else None
+            link.minhash, link.changed = computed, True
+    return linked
+
+
+def _write_links(session: Session, linked: dict[int, _Linked]) -> None:
+    """The changed links (and MinHash values), one executemany per set of columns."""
+    articles = table_of(models.Article)
+    links, hashed = [], []
+    for article_id, row in linked.items():
+        if not row.changed:
+            continue
+        change = {
+            "b_id": article_id,
+            "near_duplicate_of_id": row.original_id,
+            "near_duplicate_similarity": row.similarity,
+        }
+        if row.minhash is None:
+            links.append(change)
+        else:
+            hashed.append({**change, "minhash": row.minhash})
+    for changes in (links, hashed):
+        if changes:
+            session.execute(update(articles).where(articles.c.id == bindparam("b_id")), changes)
+
+
+def _store_keys(session: Session, batch: Sequence[NearDuplicateInput]) -> None:
+    """Each article's band rows, rewritten where they differ from the stored ones."""
+    signatures = table_of(models.ArticleSignature)
+    ids = [entry.article_id for entry in batch]
+    stored: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for offset in range(0, len(ids), _CHUNK):
+        query = select(signatures.c.article_id, signatures.c.band, signatures.c.bucket).where(
+            signatures.c.article_id.in_(ids[offset : offset + _CHUNK])
+        )
+        for article_id, band, bucket in session.execute(query):
+            stored[article_id].add((band, bucket))
+    stale = [e for e in batch if stored.get(e.article_id, set()) != set(enumerate(e.buckets))]
+    if not stale:
+        return
+    replaced = [e.article_id for e in stale if e.article_id in stored]
+    if replaced:
+        session.execute(delete(signatures).where(signatures.c.article_id.in_(replaced)))
+    insert_plain(
+        session,
+        "article_signatures",
+        ("article_id", "band", "bucket"),
+        [(e.article_id, band, bucket) for e in stale for band, bucket in enumerate(e.buckets)],
     )

@@ -9,29 +9,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Integer, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
+from newsclaims.models import UtcDateTime
+from newsclaims.storage.upsert import table_of
 
 
-def keep_previous(session: Session, row: models.Article, run_id: int | None) -> None:
-    """Copy the row's current text into ``article_versions`` and bump its version."""
-    session.add(
-        models.ArticleVersion(
-            article_id=row.id,
-            version=row.version or 1,
-            title=row.title,
-            byline=row.byline,
-            published_at=row.published_at,
-            text=row.text,
-            content_hash=row.content_hash,
-            fetched_at=row.fetched_at,
-            replaced_at=datetime.now(UTC),
-            replaced_by_run_id=run_id,
-        )
-    )
-    row.version = (row.version or 1) + 1
+def keep_previous(session: Session, article_ids: list[int], run_id: int | None) -> None:
+    """Copy the articles' current texts into ``article_versions``, in one INSERT … SELECT.
+
+    The caller then replaces the text and bumps ``articles.version``.
+    """
+    article = table_of(models.Article)
+    copied = ("title", "byline", "published_at", "text", "content_hash", "fetched_at")
+    current = select(
+        article.c.id,
+        func.coalesce(article.c.version, 1),
+        *(article.c[name] for name in copied),
+        literal(datetime.now(UTC), UtcDateTime()),
+        literal(run_id, Integer()),
+    ).where(article.c.id.in_(article_ids))
+    columns = ["article_id", "version", *copied, "replaced_at", "replaced_by_run_id"]
+    session.execute(insert(table_of(models.ArticleVersion)).from_select(columns, current))
 
 
 def history(session: Session, article_id: int) -> list[models.ArticleVersion]:
