@@ -143,6 +143,15 @@ def test_suffix_is_not_the_surname() -> None:
     assert found[0].speaker == "Thomas R. Pell Jr."
 
 
+def test_suffixes_alone_are_no_name() -> None:
+    """`Jr. II` read as a noun phrase of suffixes only used to crash the extractor."""
+    (quote,) = quotes_of('"We will win," Jr. II said.')
+    assert quote.quote == "We will win,"
+    assert quote.speaker is None
+    (other,) = quotes_of('The heir, Jr. II, was there. "It is over," Nell Ayers said.')
+    assert other.speaker == "Nell Ayers"
+
+
 def test_name_then_role_without_commas() -> None:
     (quote,) = quotes_of('"Beds are full" said Ilse Varga head of the regional health board.')
     assert quote.speaker == "Ilse Varga"

@@ -7,8 +7,12 @@ new verb needs one line.
 
 from __future__ import annotations
 
-from newsclaims.quotes.paragraph import Para
+from typing import TYPE_CHECKING
+
 from newsclaims.speakers.lexicon import read_lines, read_words
+
+if TYPE_CHECKING:  # `wordclass` reads the cue table while paragraphs are being built
+    from newsclaims.quotes.paragraph import Para
 
 WINDOW = 60
 """How many tokens a cue looks back for its subject, and a quote for its cue."""

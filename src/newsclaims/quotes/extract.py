@@ -37,7 +37,7 @@ _LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 def _common_words(paragraphs: Sequence[str]) -> set[str]:
     """Words the article writes in lower case (quotes included): not names at a sentence start."""
-    return {w for text in paragraphs for w in _LETTERS_RE.findall(text) if w.islower()}
+    return set(filter(str.islower, set(_LETTERS_RE.findall("\n".join(paragraphs)))))
 
 
 def _title_case_headline(title: Para) -> bool:

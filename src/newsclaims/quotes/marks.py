@@ -14,7 +14,8 @@ from dataclasses import dataclass
 _DOUBLE_MARKS = '"“”„‟«»'
 _SINGLE_MARKS = "'‘’‚‹›"
 _MARKS = _DOUBLE_MARKS + _SINGLE_MARKS
-_MARK_RE = re.compile(r"[\"“”„‟«»'‘’‚‹›]")
+_DOUBLE_RE = re.compile(r"[\"“”„‟«»]")
+_SINGLE_RE = re.compile(r"['‘’‚‹›]")
 # Which closing marks end a quote opened with a given mark.
 _CLOSERS = {
     '"': '"”“',
@@ -79,9 +80,9 @@ def _double_spans(text: str, carried: bool) -> tuple[list[QuoteSpan], bool]:
     stack: list[tuple[int, str]] = []
     virtual = carried
     escaped = -1
-    for match in _MARK_RE.finditer(text):
+    for match in _DOUBLE_RE.finditer(text):
         ch, i = match.group(), match.start()
-        if ch not in _DOUBLE_MARKS or i == escaped:
+        if i == escaped:
             continue
         if ch == '"' and text[i + 1 : i + 2] == '"':
             # `""` is an escaped mark (CSV, spreadsheet formulas) or an empty quote: no mark.
@@ -127,19 +128,23 @@ def _is_apostrophe(text: str, i: int) -> bool:
 
 
 def _single_spans(text: str, doubles: Sequence[QuoteSpan]) -> list[QuoteSpan]:
-    """Pair single marks outside double quotes (British style and headlines)."""
+    """Pair single marks outside double quotes (British style and headlines).
+
+    A double quote between two single marks keeps them apart (every double quote holds
+    a mark of its own)."""
     spans: list[QuoteSpan] = []
     open_at, open_char = -1, ""
     blocks = iter(doubles)
     block = next(blocks, None)
-    for match in _MARK_RE.finditer(text):
+    for match in _SINGLE_RE.finditer(text):
         ch, i = match.group(), match.start()
         while block is not None and block.outer_end <= i:
             block = next(blocks, None)
+            open_char = ""
         if block is not None and block.outer_start <= i:
             open_char = ""
             continue
-        if ch not in _SINGLE_MARKS or _is_apostrophe(text, i):
+        if _is_apostrophe(text, i):
             continue
         can_open, can_close = _flanks(text, i)
         if open_char and ch in _CLOSERS[open_char] and (can_close or not can_open):

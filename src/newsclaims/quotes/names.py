@@ -18,6 +18,7 @@ from newsclaims.quotes.phrases import (
     read_forward,
 )
 from newsclaims.quotes.tokens import Token
+from newsclaims.quotes.wordclass import DETERMINER, LONG_WORD, UPPER_INITIAL, WORD
 from newsclaims.speakers.lexicon import SUBJECT_PRONOUNS
 from newsclaims.speakers.mentions import parse_mention
 from newsclaims.speakers.words import (
@@ -27,7 +28,6 @@ from newsclaims.speakers.words import (
     is_possessive,
     is_role_noun,
     is_role_word,
-    is_title_case,
 )
 
 
@@ -40,8 +40,12 @@ def _title_case_sentence(para: Para, sentence: int) -> bool:
             if sentence + 1 < len(para.sentence_starts)
             else len(para.tokens)
         )
-        words = [t.text for t in para.tokens[start + 1 : end] if t.word and len(t.text) > 3]
-        para.title_case[sentence] = len(words) >= 4 and is_title_case(words, share=0.8)
+        words = capitalised = 0
+        for token in para.tokens[start + 1 : end]:
+            if token.flags & LONG_WORD:
+                words += 1
+                capitalised += token.flags & UPPER_INITIAL != 0
+        para.title_case[sentence] = words >= 4 and capitalised >= 0.8 * words
     return para.title_case[sentence]
 
 
@@ -107,27 +111,24 @@ _LEAD = 5
 """Lower-case words a named phrase may open with (`the band's lead singer Ana Ruiz`)."""
 
 
-def _next_capital(tokens: list[Token]) -> list[int]:
-    """For each token, the index of the next word holding a capital letter (or the end)."""
-    nxt = [len(tokens)] * (len(tokens) + 1)
-    for k in range(len(tokens) - 1, -1, -1):
-        token = tokens[k]
-        nxt[k] = k if token.word and not token.text.islower() else nxt[k + 1]
-    return nxt
-
-
 def find_names(para: Para) -> None:
     """Every named person of the paragraph in order, with the roles stated next to them."""
     tokens = para.tokens
+    n = len(tokens)
     cues = set(para.cue_positions)
-    capital = _next_capital(tokens)
+    capitals = [*para.capitals, n]
+    c = 0
     i = 0
-    while i < len(tokens):
-        if capital[i] - i > _LEAD:
+    while i < n:
+        while capitals[c] < i:
+            c += 1
+        capital = capitals[c]
+        if capital - i > _LEAD:
             # Every name or organisation holds a capital: skip the lower-case run before it.
-            i = capital[i] - _LEAD
+            i = capital - _LEAD
             continue
-        if not np_ok(para, i) or i in cues:
+        flags = tokens[i].flags
+        if not flags & WORD or flags & DETERMINER or not np_ok(para, i) or i in cues:
             i += 1
             continue
         np = read_forward(para, i)

@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsclaims.quotes.marks import QuoteSpan
-from newsclaims.quotes.tokens import Token, split_sentences, tokenise
-from newsclaims.speakers.lexicon import PRONOUN_GENDER
+from newsclaims.quotes.tokens import Token, tokenise
 from newsclaims.speakers.mentions import Mention
 from newsclaims.speakers.registry import Resolution
-from newsclaims.speakers.words import bare
 
 
 @dataclass
@@ -46,27 +44,24 @@ class Para:
     aliases: dict[int, str] = field(default_factory=dict)
     """`… Chemical Weapons (OPCW)`: the acronym after the organisation named at a token."""
     pronouns: list[int] = field(default_factory=list)
+    capitals: list[int] = field(default_factory=list)
+    """Words holding a capital, as every name does."""
     quote_tokens: list[int] = field(default_factory=list)
-    first_content: int = -1
     sentence_heads: list[int] = field(default_factory=list)
+    """Each sentence's first word or quote (-1: none)."""
+    first_content: int = -1
     title_case: dict[int, bool] = field(default_factory=dict)
-    np_words: dict[int, bool] = field(default_factory=dict)
-    """Memo of `phrases.np_ok` by token: noun phrases are read several times per token."""
 
 
 def build_para(index: int, text: str, spans: list[QuoteSpan], headline: bool) -> Para:
-    """Tokens, sentences, quote tokens and gendered pronouns of one paragraph."""
-    tokens = tokenise(text, spans)
-    starts = split_sentences(tokens)
-    para = Para(index, text, spans, tokens, starts, headline)
-    para.quote_tokens = [i for i, t in enumerate(tokens) if t.quote >= 0]
-    heads = [-1] * len(starts)
-    for i, token in enumerate(tokens):
-        if heads[token.sentence] < 0 and (token.word or token.quote >= 0):
-            heads[token.sentence] = i
-    para.sentence_heads = heads
-    para.first_content = next((h for h in heads if h >= 0), -1)
-    para.pronouns = [i for i, t in enumerate(tokens) if t.word and bare(t.text) in PRONOUN_GENDER]
+    """Tokens, sentences, quote tokens, pronouns and capitals of one paragraph."""
+    t = tokenise(text, spans)
+    para = Para(index, text, spans, t.tokens, t.sentence_starts, headline)
+    para.sentence_heads = t.sentence_heads
+    para.quote_tokens = t.quote_tokens
+    para.pronouns = t.pronouns
+    para.capitals = t.capitals
+    para.first_content = next((h for h in t.sentence_heads if h >= 0), -1)
     return para
 
 

@@ -9,40 +9,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from newsclaims.quotes.cues import CUES
 from newsclaims.quotes.paragraph import Para
-from newsclaims.speakers.lexicon import (
-    CONNECTORS,
-    DETERMINERS,
-    NON_NAME_WORDS,
-    ROLE_HEADS,
-    SUBJECT_PRONOUNS,
-    read_words,
+from newsclaims.quotes.wordclass import (
+    CONNECTOR,
+    DETERMINER,
+    LOWER_INITIAL,
+    NP_WORD,
+    ROLE_ENDS,
+    ROLE_ENDS_LOWERED,
+    ROLE_GOES_ON,
+    ROLE_GOES_ON_LOWERED,
+    SUBJECT_PRONOUN,
+    THE,
+    WORD,
 )
+from newsclaims.speakers.lexicon import ROLE_HEADS
 from newsclaims.speakers.mentions import Mention, is_speaker, parse_mention
-from newsclaims.speakers.organisations import ORG_GENERIC, ORG_HEADS, SOURCE_HEADS, is_org_head
+from newsclaims.speakers.organisations import is_org_head
 from newsclaims.speakers.words import (
     bare,
     is_capitalised,
     is_name_word,
-    is_np_word,
-    is_role_noun,
     is_role_word,
     is_title_case,
 )
 
 NP_MAX = 12
 """The longest noun phrase read, in tokens."""
-FUNCTION_WORDS = (
-    NON_NAME_WORDS | frozenset(CUES) | read_words("newsclaims.quotes", "function_words.txt")
-)
-"""Words that end a noun phrase: no name, role or modifier is one of them."""
 RELATIVES = frozenset({"who", "which", "whose", "whom", "where", "that", "when"})
 POSTMODIFIER_PREPS = frozenset({"of", "at", "from", "in"})
 """`Hannah Weiss of the University`: prepositions after which a place follows a person."""
 HEAD_PREPS = POSTMODIFIER_PREPS | {"for", "on"}
 """`the envoy for Syria on humanitarian issues said`: the envoy speaks, not the issues."""
-_EDGE_WORDS = CONNECTORS | DETERMINERS
 
 
 @dataclass
@@ -65,19 +63,22 @@ def lowered(para: Para, i: int) -> bool:
 
 def _leads_to_role(para: Para, i: int) -> bool:
     """`union official`, `the report's lead author`: modifiers ending in a role noun."""
+    flags = para.tokens[i].flags
+    if not flags & ROLE_GOES_ON_LOWERED:
+        return False
+    return bool(flags & ROLE_ENDS_LOWERED) or _role_follows(para, i)
+
+
+def _role_follows(para: Para, i: int) -> bool:
+    """The rest of `_leads_to_role`: one of the next two words ends the run in a role."""
     tokens = para.tokens
-    for k in range(i, min(i + 3, len(tokens))):
-        token = tokens[k]
-        text = token.text.lower() if k == i else token.text
-        if not token.word or not text.islower() or bare(text) in FUNCTION_WORDS:
+    for k in range(i + 1, min(i + 3, len(tokens))):
+        flags = tokens[k].flags
+        if not flags & ROLE_GOES_ON:
             return False
-        if is_role_noun(text) or is_role_word(text) or bare(text) in _REFERENCE_HEADS:
+        if flags & ROLE_ENDS:
             return True
     return False
-
-
-_REFERENCE_HEADS = ORG_HEADS | ORG_GENERIC | SOURCE_HEADS
-"""Lower-case heads of `the ministry`, `the statement`, `military sources`."""
 
 
 def _inner_connector(para: Para, k: int) -> bool:
@@ -88,21 +89,14 @@ def _inner_connector(para: Para, k: int) -> bool:
 
 def np_ok(para: Para, i: int) -> bool:
     """Whether token i can sit inside a speaker noun phrase."""
-    known = para.np_words.get(i)
-    if known is None:
-        known = para.np_words[i] = _np_ok(para, i)
-    return known
-
-
-def _np_ok(para: Para, i: int) -> bool:
-    token = para.tokens[i]
-    if not token.word or bare(token.text) in DETERMINERS:
+    flags = para.tokens[i].flags
+    if not flags & WORD or flags & DETERMINER:
         return False
+    if flags & LOWER_INITIAL:  # never `lowered`, which starts with a capital
+        return bool(flags & NP_WORD) or _leads_to_role(para, i)
     if lowered(para, i):
         return _leads_to_role(para, i)
-    if token.text[:1].islower():
-        return is_np_word(token.text) or _leads_to_role(para, i)
-    return is_np_word(token.text)
+    return bool(flags & NP_WORD)
 
 
 def _phrase(para: Para, start: int, end: int) -> NounPhrase | None:
@@ -110,7 +104,7 @@ def _phrase(para: Para, start: int, end: int) -> NounPhrase | None:
     if not words:
         return None
     first = start
-    while first < end and bare(para.tokens[first].text) in DETERMINERS:
+    while first < end and para.tokens[first].flags & DETERMINER:
         first += 1
     mention = parse_mention(words, lowered_first=first < end and lowered(para, first))
     return NounPhrase(start, end, mention) if mention is not None else None
@@ -125,29 +119,37 @@ def _nickname_at(para: Para, k: int) -> bool:
     return 0 < len(words) <= 3 and is_title_case(words) and is_name_word(tokens[k + 1].text)
 
 
+_WORD_CONNECTOR = WORD | CONNECTOR
+_EDGE = CONNECTOR | DETERMINER
+
+
 def read_forward(para: Para, start: int) -> NounPhrase | None:
     """The noun phrase starting at `start` (determiner, role words, name)."""
     tokens = para.tokens
+    n = len(tokens)
     k = start
-    if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in SUBJECT_PRONOUNS:
+    if k < n and tokens[k].flags & WORD and tokens[k].flags & SUBJECT_PRONOUN:
         return _phrase(para, k, k + 1)
-    if k < len(tokens) and tokens[k].word and bare(tokens[k].text) in DETERMINERS:
+    if k < n and tokens[k].flags & WORD and tokens[k].flags & DETERMINER:
         k += 1
-    while k < len(tokens) and k - start < NP_MAX:
-        token = tokens[k]
-        low = bare(token.text) if token.word else ""
+    while k < n and k - start < NP_MAX:
+        flags = tokens[k].flags
         if (
             np_ok(para, k)
-            or (low in CONNECTORS and k > start and _inner_connector(para, k))
-            or (low == "the" and k > start and bare(tokens[k - 1].text) in CONNECTORS)
-            or (k > start and tokens[k - 1].word and _nickname_at(para, k))
+            or (
+                k > start
+                and flags & _WORD_CONNECTOR == _WORD_CONNECTOR
+                and _inner_connector(para, k)
+            )
+            or (k > start and flags & WORD and flags & THE and tokens[k - 1].flags & CONNECTOR)
+            or (k > start and tokens[k].quote >= 0 and tokens[k - 1].word and _nickname_at(para, k))
         ):
             k += 1
         else:
             break
-    while k > start and bare(tokens[k - 1].text) in _EDGE_WORDS:
+    while k > start and tokens[k - 1].flags & _EDGE:
         k -= 1
-    if k == start or all(bare(t.text) in DETERMINERS for t in tokens[start:k]):
+    if k == start or all(t.flags & DETERMINER for t in tokens[start:k]):
         return None
     return _phrase(para, start, k)
 
@@ -157,21 +159,22 @@ def read_backward(para: Para, end: int, floor: int) -> NounPhrase | None:
     tokens = para.tokens
     k = end
     while k >= floor and end - k < NP_MAX:
-        token = tokens[k]
-        low = bare(token.text) if token.word else ""
-        if (token.word and np_ok(para, k)) or (
-            low in CONNECTORS and k < end and k > floor and _inner_connector(para, k)
+        flags = tokens[k].flags
+        if not flags & WORD:
+            break
+        if np_ok(para, k) or (
+            flags & CONNECTOR and k < end and k > floor and _inner_connector(para, k)
         ):
             k -= 1
-        elif low in DETERMINERS and k < end:
+        elif flags & DETERMINER and k < end:
             k -= 1
             break
-        elif low in SUBJECT_PRONOUNS and k == end:
+        elif flags & SUBJECT_PRONOUN and k == end:
             return _phrase(para, k, k + 1)
         else:
             break
     start = k + 1
-    while start <= end and bare(tokens[start].text) in CONNECTORS:
+    while start <= end and tokens[start].flags & CONNECTOR:
         start += 1
     return _phrase(para, start, end + 1) if start <= end else None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from newsclaims.quotes.cues import CUES, INVERTIBLE, WINDOW, is_cue
 from newsclaims.quotes.paragraph import Cue, Para, sentence_start
 from newsclaims.quotes.phrases import (
-    FUNCTION_WORDS,
     HEAD_PREPS,
     RELATIVES,
     NounPhrase,
@@ -21,6 +20,7 @@ from newsclaims.quotes.phrases import (
     with_apposed_name,
 )
 from newsclaims.quotes.tokens import Token
+from newsclaims.quotes.wordclass import CUE_FORM, FUNCTION_WORDS
 from newsclaims.speakers.lexicon import DETERMINERS, read_words
 from newsclaims.speakers.mentions import Mention, is_speaker, parse_mention
 from newsclaims.speakers.words import bare, is_capitalised
@@ -267,7 +267,9 @@ def _relayed_speaker(para: Para, ci: int) -> Subject | None:
 
 def find_cues(para: Para) -> None:
     """Every cue of the paragraph in order, with its subject as written."""
-    for i in range(len(para.tokens)):
+    for i, token in enumerate(para.tokens):
+        if not token.flags & CUE_FORM:
+            continue
         base = is_cue(para, i)
         if base is None:
             continue

@@ -1,8 +1,8 @@
-"""Words and punctuation outside the quotes, split into sentences.
+"""Words and punctuation outside the quotes, each with its `wordclass` bits.
 
 Each quote becomes a single token, so the rules after this see `Kerry said,
 "…"` as four tokens whatever the quote holds, and a quote's own full stop can
-end the sentence it stands in.
+end the sentence it stands in (`paragraph.build_para` splits the sentences).
 """
 
 from __future__ import annotations
@@ -12,14 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsclaims.quotes.marks import QuoteSpan
+from newsclaims.quotes.wordclass import CAPITAL, PRONOUN, mark_flags, quote_flags, word_flags
 from newsclaims.speakers.lexicon import read_words
 from newsclaims.speakers.words import is_capitalised
 
-_TOKEN_RE = re.compile(r"\w[\w.'’\-]*|[^\w\s]")
+_TOKEN_RE = re.compile(r"(\w[\w.'’\-]*)|[^\w\s]")
+"""A word (group 1) or one punctuation mark."""
 _ABBREVIATIONS = read_words("newsclaims.quotes", "abbreviations.txt")
 TERMINAL = frozenset(".!?…")
-_TRAILING = frozenset(".'’-")
 """Marks that end a sentence."""
+_TRAILING = frozenset(".'’-")
+QUOTE_CLOSERS = "\"'”’»)] "
+"""What may follow a quote's final full stop (`…."`, `….)`)."""
 
 
 @dataclass(slots=True)
@@ -32,6 +36,8 @@ class Token:
     word: bool
     quote: int = -1
     sentence: int = 0
+    flags: int = 0
+    """What `wordclass` answers of its text."""
 
 
 def _keeps_dot(word: str) -> bool:
@@ -44,60 +50,110 @@ def _keeps_dot(word: str) -> bool:
     )
 
 
-def _word_tokens(text: str, start: int, end: int) -> list[Token]:
+@dataclass(slots=True)
+class Tokenised:
+    """A paragraph's tokens and the positions every later pass looks up."""
+
+    tokens: list[Token]
+    sentence_starts: list[int]
+    """Each sentence's first token."""
+    sentence_heads: list[int]
+    """Each sentence's first word or quote (-1: none)."""
+    quote_tokens: list[int]
+    pronouns: list[int]
+    """Gendered pronouns (`he`, `her`)."""
+    capitals: list[int]
+    """Words holding a capital, as every name does."""
+
+
+_NOTED = PRONOUN | CAPITAL
+
+
+def _opens_sentence(text: str) -> bool:
+    """After a terminal mark, a capital, a digit or a bracket starts a new sentence."""
+    return text[:1].isupper() or text[:1].isdigit() or text == "("
+
+
+def tokenise(text: str, spans: Sequence[QuoteSpan]) -> Tokenised:
+    """Words and punctuation outside quotes, each quote one token, split into sentences.
+
+    One pass: a sentence ends after a terminal mark (or a quote ending in one)
+    followed by a capital, a digit, a bracket or a quote.
+    """
     tokens: list[Token] = []
     append = tokens.append
-    for match in _TOKEN_RE.finditer(text, start, end):
-        word = match.group()
-        pos, stop = match.span()
-        if not word[0].isalnum() and word[0] != "_":
-            append(Token(word, pos, stop, False))
-            continue
-        if word[-1] not in _TRAILING:
-            append(Token(word, pos, stop, True))
-            continue
-        trimmed = word
-        while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
-            trimmed = trimmed[:-1]
-        append(Token(trimmed, pos, pos + len(trimmed), True))
-        for k in range(pos + len(trimmed), stop):
-            append(Token(text[k], k, k + 1, False))
-    return tokens
-
-
-def tokenise(text: str, spans: Sequence[QuoteSpan]) -> list[Token]:
-    """Words and punctuation outside quotes; each quote becomes one token."""
-    tokens: list[Token] = []
+    starts = [0]
+    heads = [-1]
+    quotes: list[int] = []
+    pronouns: list[int] = []
+    capitals: list[int] = []
+    sentence = 0
+    ended = False
+    headed = False  # the sentence has its first word or quote
     cursor = 0
-    for index, span in enumerate(spans):
-        tokens.extend(_word_tokens(text, cursor, span.outer_start))
-        tokens.append(Token(text[span.start : span.end], span.outer_start, span.outer_end, False))
-        tokens[-1].quote = index
+    for index in range(len(spans) + 1):
+        span = spans[index] if index < len(spans) else None
+        for match in _TOKEN_RE.finditer(text, cursor, span.outer_start if span else len(text)):
+            word = match[0]
+            pos = match.start()
+            if ended and _opens_sentence(word):
+                sentence += 1
+                starts.append(len(tokens))
+                heads.append(-1)
+                headed = False
+            if match.lastindex is None:
+                append(Token(word, pos, pos + 1, False, -1, sentence, mark_flags(word)))
+                ended = word in TERMINAL
+                continue
+            trimmed = word
+            if word[-1] in _TRAILING:
+                while trimmed[-1] in "'’-" or (trimmed[-1] == "." and not _keeps_dot(trimmed)):
+                    trimmed = trimmed[:-1]
+            flags = word_flags(trimmed)
+            if not headed:
+                heads[sentence] = len(tokens)
+                headed = True
+            if flags & _NOTED:
+                if flags & PRONOUN:
+                    pronouns.append(len(tokens))
+                if flags & CAPITAL:
+                    capitals.append(len(tokens))
+            ended = False
+            if trimmed is word:
+                append(Token(word, pos, match.end(), True, -1, sentence, flags))
+                continue
+            append(Token(trimmed, pos, pos + len(trimmed), True, -1, sentence, flags))
+            for k in range(pos + len(trimmed), match.end()):
+                mark = text[k]
+                if ended and _opens_sentence(mark):
+                    sentence += 1
+                    starts.append(len(tokens))
+                    heads.append(-1)
+                    headed = False
+                append(Token(mark, k, k + 1, False, -1, sentence, mark_flags(mark)))
+                ended = mark in TERMINAL
+        if span is None:
+            break
+        if ended:
+            sentence += 1
+            starts.append(len(tokens))
+            heads.append(-1)
+            headed = False
+        if not headed:
+            heads[sentence] = len(tokens)
+            headed = True
+        quotes.append(len(tokens))
+        quote = text[span.start : span.end]
+        append(
+            Token(
+                quote, span.outer_start, span.outer_end, False, index, sentence, quote_flags(quote)
+            )
+        )
+        ended = ends_with_stop(quote.rstrip(QUOTE_CLOSERS))
         cursor = span.outer_end
-    tokens.extend(_word_tokens(text, cursor, len(text)))
-    return tokens
+    return Tokenised(tokens, starts, heads, quotes, pronouns, capitals)
 
 
 def ends_with_stop(text: str) -> bool:
     """A quote (or sentence) whose last character is a full stop, `!`, `?` or `…`."""
     return text[-1:] in TERMINAL
-
-
-def _ends_sentence(token: Token, nxt: Token) -> bool:
-    if token.quote >= 0:
-        ends = ends_with_stop(token.text.rstrip("\"'”’»)] "))
-    else:
-        ends = not token.word and token.text in TERMINAL
-    if not ends:
-        return False
-    return nxt.quote >= 0 or is_capitalised(nxt.text) or nxt.text[:1].isdigit() or nxt.text == "("
-
-
-def split_sentences(tokens: list[Token]) -> list[int]:
-    """Mark each token with its sentence number; returns each sentence's first index."""
-    starts = [0]
-    for i, token in enumerate(tokens):
-        token.sentence = len(starts) - 1
-        if i + 1 < len(tokens) and _ends_sentence(token, tokens[i + 1]):
-            starts.append(i + 1)
-    return starts

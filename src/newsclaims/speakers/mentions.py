@@ -135,9 +135,10 @@ _DEGREES = frozenset({"kc", "qc", "esq", "phd"})
 
 
 def _is_person_name(words: Sequence[str]) -> bool:
-    """No organisation or place word, or a known first name before one (`Anthony Lake`)."""
+    """No organisation or place word, or a known first name before one (`Anthony Lake`);
+    suffixes alone (`Jr. II`) name nobody."""
     words = [w for w in words if not is_name_suffix(w)]
-    if is_party_label(words[-1]):
+    if not words or is_party_label(words[-1]):
         return False
     if not any(is_org_word(w) for w in words):
         return True

@@ -151,12 +151,16 @@ class OrganisationBook:
         self._recent: list[Person] = []
         self._speakers: list[Person] = []
         self._sources: list[Person] = []
+        self._looked_up: dict[str, Person | None] = {}
+        """`lookup` answers until an organisation is added or renamed: news names its
+        organisations over and over, and each look-up compares with every one."""
 
     def register(self, name: str, position: Position) -> Person:
         """An organisation named in the article; a fuller name of a known one renames it."""
         found = self.lookup(name)
         if found is not None:
             return found
+        self._looked_up.clear()
         for org in self.orgs:
             if names_same_org(org.name, name):
                 org.name = name
@@ -167,9 +171,17 @@ class OrganisationBook:
 
     def lookup(self, name: str) -> Person | None:
         """By equal name, else the fullest known name it abbreviates (`the Observatory`)."""
-        exact = [o for o in self.orgs if o.name.casefold() == name.casefold()]
-        if exact:
-            return exact[0]
+        if name in self._looked_up:
+            return self._looked_up[name]
+        found = self._lookup(name)
+        self._looked_up[name] = found
+        return found
+
+    def _lookup(self, name: str) -> Person | None:
+        key = name.casefold()
+        for org in self.orgs:
+            if org.name.casefold() == key:
+                return org
         fuller = [o for o in self.orgs if names_same_org(name, o.name)]
         return max(fuller, key=lambda o: len(o.name)) if fuller else None
 
@@ -181,6 +193,7 @@ class OrganisationBook:
     def spell_out(self, long_forms: dict[str, str]) -> None:
         """`OPCW` named in full only inside a quote (`The Organization for … (OPCW)`):
         the canonical name is still the fullest one the article gives."""
+        self._looked_up.clear()
         for org in self.orgs:
             full = long_forms.get(org.name)
             if full is not None and names_same_org(org.name, full):

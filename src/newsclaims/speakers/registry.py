@@ -7,6 +7,7 @@ full before it, by exact name, surname, matching role or recency; no model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz
@@ -84,7 +85,8 @@ class Person:
         return self.roles[0] if self.roles else None
 
 
-def _surname_keys(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _surname_keys(name: str) -> tuple[str, ...]:
     """`al-Assad` is also referred to as `Assad`; `Joseph R. Biden Jr.` as `Biden`."""
     words = name.split()
     while len(words) > 1 and is_name_suffix(words[-1]):
@@ -94,7 +96,7 @@ def _surname_keys(name: str) -> list[str]:
     for prefix in ("al-", "el-", "ad-", "as-", "ar-", "an-", "ash-"):
         if last.startswith(prefix) and len(last) > len(prefix) + 1:
             keys.append(last[len(prefix) :])
-    return keys
+    return tuple(keys)
 
 
 @dataclass(frozen=True)
