@@ -1,4 +1,4 @@
-"""No analysis worker outlives a SIGKILLed crawl.
+"""No analysis worker outlives a SIGKILLed crawl or ingest.
 
 Only the crawl's own process is killed (not its process group), as a supervisor's
 ``kill -9 PID`` or the OOM killer does; its forkserver, pebble workers and resource
@@ -14,6 +14,7 @@ import sys
 import time
 
 import psutil
+import pytest
 
 from newsclaims.fixtureweb.generated import GeneratedSite
 from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
@@ -55,6 +56,22 @@ if __name__ == "__main__":
 """
 
 
+# ingest's own pool (Ingest._new_pool), both workers given a two-minute task.
+BUSY_INGEST_POOL = """
+import time
+from newsclaims.ingest.driver import Ingest
+from newsclaims.pages.analyse import AnalysisOptions
+
+if __name__ == "__main__":
+    pool = Ingest("sqlite://", None, AnalysisOptions(), workers=2)._new_pool()
+    tasks = [pool.submit(time.sleep, 120) for _ in range(2)]
+    while not all(task.running() for task in tasks):  # both queued to the workers
+        time.sleep(0.05)
+    print("busy", flush=True)
+    time.sleep(600)
+"""
+
+
 def wait_gone(processes: list[psutil.Process]) -> list[psutil.Process]:
     """Those still alive after ``GRACE`` seconds (polled, so it returns as soon as all are
     gone)."""
@@ -64,16 +81,20 @@ def wait_gone(processes: list[psutil.Process]) -> list[psutil.Process]:
     return [p for p in processes if not gone(p)]
 
 
-def test_workers_busy_on_a_long_page_die_with_a_sigkilled_crawl():
+@pytest.mark.parametrize("script", [BUSY_POOL, BUSY_INGEST_POOL], ids=["crawl", "ingest"])
+def test_workers_busy_on_a_long_page_die_with_a_sigkilled_command(script):
     owner = subprocess.Popen(
-        [sys.executable, "-c", BUSY_POOL, str(FIXTURE_SOURCES)], cwd=ROOT,
+        [sys.executable, "-c", script, str(FIXTURE_SOURCES)], cwd=ROOT,
         start_new_session=True, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     descendants: list[psutil.Process] = []
     try:
         assert owner.stdout is not None and owner.stdout.readline().strip() == "busy"
-        descendants = psutil.Process(owner.pid).children(recursive=True)
-        assert len(descendants) >= 4, [p.cmdline() for p in descendants]  # 2 workers at least
+        # The forkserver, the resource tracker and two workers (spawned as tasks arrive).
+        deadline = time.monotonic() + 60
+        while len(descendants := psutil.Process(owner.pid).children(recursive=True)) < 4:
+            assert time.monotonic() < deadline, [p.cmdline() for p in descendants]
+            time.sleep(0.05)
         os.kill(owner.pid, signal.SIGKILL)
         owner.wait()
         survivors = wait_gone(descendants)

@@ -19,6 +19,7 @@ from newsclaims.pages.analyse import AnalysisOptions, analyse_page
 from newsclaims.pages.decoding import decode_html
 from newsclaims.pages.errors import ExtractionError, NotAnArticle, NotHTML
 from newsclaims.pages.extraction import declared_url
+from newsclaims.processes import exit_with
 from newsclaims.records import Article, FetchedPage
 
 Verdict = Literal["article", "off_topic", "not_article", "not_html", "error"]
@@ -90,10 +91,12 @@ def analyse_archived(
 _WORKER: tuple[AnalysisOptions, SourceMatcher] | None = None
 
 
-def init_worker(options: AnalysisOptions, matcher: SourceMatcher) -> None:
-    """Pool initializer: the options travel once per worker, not once per page."""
+def init_worker(options: AnalysisOptions, matcher: SourceMatcher, ingest_pid: int) -> None:
+    """Pool initializer: the options travel once per worker, not once per page; the
+    worker ends with the ingest that started it, even a SIGKILLed one."""
     global _WORKER
     _WORKER = (options, matcher)
+    exit_with(ingest_pid)
 
 
 def analyse_in_worker(page: ArchivedPage) -> PageResult:

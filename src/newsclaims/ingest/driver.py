@@ -11,6 +11,7 @@ so no worker-side cache grows without bound.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -176,7 +177,7 @@ class Ingest:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=init_worker,
-            initargs=(self.options, self.matcher),
+            initargs=(self.options, self.matcher, os.getpid()),
             max_tasks_per_child=TASKS_PER_WORKER,
         )
 

@@ -29,14 +29,3 @@ def owner_is_dead(owner: str) -> bool:
     except PermissionError:
         return False
     return False
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process of this host with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -18,9 +18,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from newsclaims.processes import pid_alive
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage.errors import DataRejected
-from newsclaims.storage.owners import pid_alive
 
 SpooledItem = Article | FetchFailure
 
