@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,7 +29,7 @@ from newsclaims.archives.sources import SourceMatcher
 from newsclaims.claims.article_keys import match_keys
 from newsclaims.config.sources import load_sources
 from newsclaims.pages.analyse import AnalysisOptions, analyse_page
-from newsclaims.pages.extraction import extract_page
+from newsclaims.pages.extraction import extract_page, parse_html, trafilatura_document
 from newsclaims.pages.paragraphs import drop_repeated_paragraphs
 from newsclaims.pages.topic import score_topic
 from newsclaims.quotes import extract_quotes
@@ -47,9 +48,10 @@ def main() -> None:
         options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
         matcher = SourceMatcher.from_config(config)
         cpu: dict[str, float] = dict.fromkeys(
-            ("decode", "bare trafilatura.extract", "extract_page", "dedup", "topic", "quotes",
+            ("decode", "bare trafilatura.extract", "trafilatura, our options", "extract_page", "dedup", "topic", "quotes",
              "match keys", "analyse_page (all)"), 0.0)  # fmt: skip
         stored: list[Article] = []
+        today = datetime.now(UTC).date()
         for url, file in articles:
             started = time.process_time()
             page = fetched_page(ArchivedPage(url=url, body=file.read_bytes(), origin=url), matcher)
@@ -57,6 +59,9 @@ def main() -> None:
             started = time.process_time()
             trafilatura.extract(page.html, url=url)
             cpu["bare trafilatura.extract"] += time.process_time() - started
+            started = time.process_time()
+            trafilatura_document(parse_html(page.html), url, today)
+            cpu["trafilatura, our options"] += time.process_time() - started
             started = time.process_time()
             article = extract_page(page.html, url, page.source, min_words=options.min_words).article
             cpu["extract_page"] += time.process_time() - started
