@@ -10,8 +10,10 @@ import pytest
 from scrapy.spiders import Spider
 from scrapy.utils.test import get_crawler
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from newsclaims import models, runstats
+from newsclaims.claims.article_keys import match_keys
 from newsclaims.pipelines.store import StorePipeline
 from newsclaims.records import Article, FetchFailure, Quote
 from newsclaims.storage import database as db
@@ -118,7 +120,103 @@ def test_a_refused_page_costs_only_itself_not_its_batch(db_url, tmp_path):
     assert [e.url for e in errors] == [str(refused.url)]
     assert errors[0].reason.startswith("could not store: ")
     assert isinstance(results[1], FetchFailure)  # what Scrapy (and the page state) sees
-    assert len(Spool(str(tmp_path / "spool"))) == 0
+    assert len(Spool.for_database(tmp_path / "spool", db_url)) == 0
     stats = crawler.stats
     assert stats.get_value(runstats.STORED) == 3 and stats.get_value(runstats.ERRORS) == 1
     assert stats.get_value(runstats.SPOOLED) is None
+
+
+def _refused_by_both_backends(name: str) -> Article:
+    """Two quotes at one place: the quotes' unique key refuses it on SQLite and PostgreSQL."""
+    article = news_article(name, "batch", ['She said "the bridge reopens on Monday".'])
+    article.quotes = [article.quotes[0], article.quotes[0].model_copy(update={"kind": "partial"})]
+    return article
+
+
+def _stored_urls_and_errors(url: str) -> tuple[set[str], list[models.FetchError]]:
+    engine = db.make_engine(url)
+    try:
+        with db.make_sessionmaker(engine)() as session:
+            stored = set(session.scalars(select(models.Article.url)))
+            return stored, list(session.scalars(select(models.FetchError)))
+    finally:
+        engine.dispose()
+
+
+def test_articles_committed_before_a_refused_one_count_as_stored(db_url, tmp_path):
+    """A conflict sends the batch one article per transaction; the first two commit, the
+    third is refused. Written again one by one, the two came back DUPLICATE: stored 0."""
+    good = _articles(2)
+    refused = _refused_by_both_backends("refused")
+    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=3)
+    results = _run(crawler, [*good, refused])
+    stored, errors = _stored_urls_and_errors(db_url)
+    assert stored == {str(a.url) for a in good}
+    assert [e.url for e in errors] == [str(refused.url)]
+    assert isinstance(results[2], FetchFailure)
+    stats = crawler.stats
+    assert stats.get_value(runstats.STORED) == 2
+    assert stats.get_value(runstats.QUOTES_STORED) == 2
+    assert stats.get_value(runstats.DUPLICATES) is None
+    assert stats.get_value(runstats.ERRORS) == 1
+
+
+def test_a_commit_that_landed_but_raised_keeps_its_outcome_on_the_retry(db_url, tmp_path):
+    """The connection drops as the batch commits: the rows are in, the pipeline saw an
+    outage and retries. The retry finds the articles seen by this run; they were stored
+    by the first attempt, not duplicates."""
+    crawler = _crawler(
+        db_url,
+        tmp_path,
+        NEWSCLAIMS_WRITE_BATCH=3,
+        NEWSCLAIMS_DB_WRITE_RETRIES=2,
+        NEWSCLAIMS_DB_WRITE_BACKOFF=0,
+        NEWSCLAIMS_LOCK_TTL=3600,
+    )
+    items = _articles(3)
+    dropped: list[int] = []
+
+    def drop_once(_session: Any) -> None:
+        if not dropped:
+            dropped.append(1)
+            raise OperationalError("COMMIT", None, Exception("server closed the connection"))
+
+    async def run() -> None:
+        store = StorePipeline.from_crawler(crawler)
+        await store.open_spider()
+        assert store.store is not None
+        event.listen(store.store.sessions, "after_commit", drop_once)
+        await asyncio.gather(*map(store.process_item, items))
+        event.remove(store.store.sessions, "after_commit", drop_once)
+        await store.spider_closed(crawler.spider, "finished")
+
+    asyncio.run(run())
+    assert dropped == [1]
+    assert _count(db_url, models.Article) == 3
+    stats = crawler.stats
+    assert stats.get_value(runstats.RETRIED) == 1
+    assert stats.get_value(runstats.STORED) == 3 and stats.get_value(runstats.QUOTES_STORED) == 3
+    assert stats.get_value(runstats.DUPLICATES) is None
+    assert len(Spool.for_database(tmp_path / "spool", db_url)) == 0
+
+
+def test_a_bug_writing_one_item_costs_only_that_item(db_url, tmp_path, caplog):
+    """Keys that do not fit the article (an analysis bug) make the batch's claim step
+    raise; the batch is written item by item, the culprit recorded as a fetch error."""
+    good = _articles(3)
+    culprit = news_article("culprit", "batch", ['He said "the ferry runs again".'])
+    culprit.match_keys = match_keys(culprit).model_copy(update={"claim_sentences": ()})
+    failure = FetchFailure(url="https://batch.example/gone", reason="HTTP 404", status=404)
+    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=5)
+    results = _run(crawler, [good[0], culprit, *good[1:], failure])
+    stored, errors = _stored_urls_and_errors(db_url)
+    assert stored == {str(a.url) for a in good}
+    reasons = {e.url: e.reason for e in errors}
+    assert reasons.keys() == {str(culprit.url), str(failure.url)}
+    assert reasons[str(culprit.url)].startswith("could not store: ValueError")
+    assert isinstance(results[1], FetchFailure)
+    stats = crawler.stats
+    assert stats.get_value(runstats.STORED) == 3 and stats.get_value(runstats.ERRORS) == 2
+    assert len(Spool.for_database(tmp_path / "spool", db_url)) == 0
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1  # the culprit's, not one per item of the batch

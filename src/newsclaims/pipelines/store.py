@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Final
 
 from scrapy import signals
@@ -33,15 +35,16 @@ from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.errors import DatabaseUnavailable, DataRejected
 from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool, SpooledItem
-from newsclaims.storage.writer import write_article, write_articles
+from newsclaims.storage.writer import BatchWrite, write_article
 
 logger = logging.getLogger(__name__)
 
 SPOOLED: Final = "spooled"
 """A batch's result for an item the database could not take: it is in the spool."""
-ItemResult = Outcome | None | str | DataRejected
+ItemResult = Outcome | None | str | Exception
 """What became of one item of a batch: an article's outcome, None for a recorded
-failure, ``SPOOLED``, or the database's refusal of this item's data."""
+failure, ``SPOOLED``, or why this item alone could not be stored (the database refused
+its data, ``DataRejected``, or an unexpected error)."""
 
 OUTCOME_STATS = {
     Outcome.STORED: runstats.STORED,
@@ -159,14 +162,18 @@ class StorePipeline:
         if result == SPOOLED:
             self.stats.inc_value(runstats.SPOOLED)
             return item
-        if isinstance(result, DataRejected):
+        if isinstance(result, Exception):
             if not isinstance(item, Article):
                 logger.error("could not record the failure of %s: %s", item.url, result)
                 return item
-            # The database is up and refused this page's data: record it, do not spool.
+            # The database is up and refused this page's data (or writing it hit a bug):
+            # record it, do not spool.
+            why = (
+                result if isinstance(result, DataRejected) else f"{type(result).__name__}: {result}"
+            )
             failure = FetchFailure(
                 url=str(item.url),
-                reason=f"could not store: {result}",
+                reason=f"could not store: {why}",
                 status=item.http_status,
                 source=item.source,
             )
@@ -226,45 +233,98 @@ class StorePipeline:
         write.add_done_callback(lambda finished: _settle(batch, finished))
 
     async def _write_batch(self, batch: list[Article | FetchFailure]) -> list[ItemResult]:
-        """Write the batch; what an outage leaves unwritten after the retries is spooled."""
+        """Write the batch; what an outage leaves unwritten after the retries is spooled.
+
+        An unexpected error (a bug) writing the batch together costs only its culprit: the
+        items are then written each on its own, and the one that fails is recorded as a
+        fetch error, as a refused page is.
+        """
+        assert self.store is not None
         results: dict[int, ItemResult] = {}
+        articles = BatchWrite(
+            self.store, [item for item in batch if isinstance(item, Article)], self.run_id
+        )
         try:
-            await self.retry.run(
-                lambda: self._db(self._write_unwritten, batch, results),
-                lambda: self.stats.inc_value(runstats.RETRIED),
-            )
+            try:
+                await self._retried(batch, articles, results, together=True)
+            except DatabaseUnavailable:
+                raise
+            except Exception as exc:
+                logger.error(
+                    "could not write a batch of %d items together (%s: %s); writing each alone",
+                    len(batch), type(exc).__name__, exc,
+                )  # fmt: skip
+                await self._retried(batch, articles, results, together=False)
         except DatabaseUnavailable as exc:
             unwritten = [item for item in batch if id(item) not in results]
             await self._db(self._spool, unwritten, exc)
             results.update(dict.fromkeys(map(id, unwritten), SPOOLED))
         return [results[id(item)] for item in batch]
 
-    def _write_unwritten(
-        self, batch: list[Article | FetchFailure], results: dict[int, ItemResult]
+    async def _retried(
+        self,
+        batch: list[Article | FetchFailure],
+        articles: BatchWrite,
+        results: dict[int, ItemResult],
+        *,
+        together: bool,
     ) -> None:
-        """On the database thread: the batch's articles not yet written, in one transaction,
-        then its failures; each result goes into ``results`` (a retry skips those).
+        await self.retry.run(
+            lambda: self._db(self._write_unwritten, batch, articles, results, together),
+            lambda: self.stats.inc_value(runstats.RETRIED),
+        )
+
+    def _write_unwritten(
+        self,
+        batch: list[Article | FetchFailure],
+        articles: BatchWrite,
+        results: dict[int, ItemResult],
+        together: bool,
+    ) -> None:
+        """On the database thread: the batch's articles not yet written (``together``: in
+        one transaction), then its failures; each result goes into ``results`` as it is
+        committed (a retry skips those).
 
         A page whose data the database refuses makes the transaction fail: the articles are
         then written one by one, so only that page is refused. An outage raises
         ``DatabaseUnavailable`` with what was written so far in ``results``.
         """
-        assert self.store is not None
-        todo = [item for item in batch if id(item) not in results]
-        articles = [item for item in todo if isinstance(item, Article)]
-        one_by_one: list[Article | FetchFailure] = [i for i in todo if not isinstance(i, Article)]
-        if articles:
-            try:
-                with db.database_errors():
-                    outcomes = write_articles(self.store, articles, self.run_id)
-                results.update(zip(map(id, articles), outcomes, strict=True))
-            except DataRejected:
-                one_by_one = [*articles, *one_by_one]
-        for item in one_by_one:
-            try:
-                results[id(item)] = self._write(item)
-            except DataRejected as exc:
-                results[id(item)] = exc
+        todo = [i for i, article in enumerate(articles.articles) if id(article) not in results]
+        try:
+            if together and todo:
+                try:
+                    with db.database_errors():
+                        articles.write(todo)
+                except DataRejected:
+                    pass  # written one by one below
+            for position in todo:
+                if position not in articles.outcomes:
+                    article = articles.articles[position]
+                    self._write_alone(article, results, partial(articles.write_one, position))
+        finally:
+            results.update((id(articles.articles[i]), o) for i, o in articles.outcomes.items())
+        for item in batch:
+            if isinstance(item, FetchFailure) and id(item) not in results:
+                self._write_alone(item, results, partial(self._write, item))
+
+    def _write_alone(
+        self,
+        item: Article | FetchFailure,
+        results: dict[int, ItemResult],
+        write: Callable[[], Outcome | None],
+    ) -> None:
+        """One item's write, whose refusal or unexpected error is that item's result alone;
+        an outage raises."""
+        try:
+            with db.database_errors():
+                results[id(item)] = write()
+        except DataRejected as exc:
+            results[id(item)] = exc
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            logger.exception("could not store %s", item.url)
+            results[id(item)] = exc
 
     def _spool(self, items: list[Article | FetchFailure], exc: Exception) -> None:
         for item in items:
