@@ -72,7 +72,7 @@ def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_pa
         await store.spider_closed(crawler.spider, "finished")
 
     asyncio.run(run())
-    assert len(Spool(str(tmp_path / "spool"))) == 0
+    assert len(Spool.for_database(tmp_path / "spool", db_url)) == 0
     assert crawler.stats.get_value(runstats.SPOOLED) is None
     assert crawler.stats.get_value(runstats.ERRORS) == 1
     engine = db.make_engine(db_url)
