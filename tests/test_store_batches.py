@@ -4,6 +4,10 @@ page the database refuses costs only that page, never its batch-mates."""
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,3 +224,21 @@ def test_a_bug_writing_one_item_costs_only_that_item(db_url, tmp_path, caplog):
     assert len(Spool.for_database(tmp_path / "spool", db_url)) == 0
     tracebacks = [r for r in caplog.records if r.exc_info]
     assert len(tracebacks) == 1  # the culprit's, not one per item of the batch
+
+
+def test_an_articles_notes_do_not_flush_a_batch_other_items_are_coming_to(db_url, tmp_path):
+    """A real crawl: an article waits on its two notes while a second article is still
+    coming. Scrapy counts the waiting article once; counting it again through its notes
+    made the pipeline think nothing else could join and write each note alone."""
+    crawl = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("batch_flush_crawl.py")),
+         db_url, str(FIXTURE_SOURCES), str(tmp_path / "spool")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    stats = json.loads(crawl.stdout.splitlines()[-1])
+    assert stats[runstats.STORED] == 2
+    # the first article alone (nothing else was in the pipelines), then its notes with
+    # the second article; writing each note as it came made four batches
+    assert stats[runstats.WRITE_BATCHES] == 2
+    assert _count(db_url, models.FetchError) == 1  # one row per URL: the notes' page

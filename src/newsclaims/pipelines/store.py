@@ -75,6 +75,7 @@ class StorePipeline:
         self.batch_size = max(1, crawler.settings.getint("NEWSCLAIMS_WRITE_BATCH"))
         self.batch_interval = crawler.settings.getfloat("NEWSCLAIMS_WRITE_INTERVAL")
         self._batch: list[tuple[Article | FetchFailure, asyncio.Future[ItemResult]]] = []
+        self._batched = 0  # Scrapy items in the batch (an item's notes or failure are not)
         self._timer: asyncio.TimerHandle | None = None
         self._parked = 0  # items in process_item waiting on their notes or their failure
         self._writing: set[asyncio.Task[list[ItemResult]]] = set()
@@ -150,6 +151,10 @@ class StorePipeline:
             return None
 
     async def process_item(self, item: Any) -> Any:
+        return await self._process(item, follow_up=False)
+
+    async def _process(self, item: Any, *, follow_up: bool) -> Any:
+        """Store the item; ``follow_up``: an item's note or failure, not a Scrapy item."""
         if isinstance(item, FetchFailure):
             if item.skipped:
                 logger.debug("skipped %s: %s", item.url, item.reason)
@@ -158,7 +163,7 @@ class StorePipeline:
                 logger.warning("fetch error %s: %s", item.url, item.reason)
         elif not isinstance(item, Article):
             return item
-        result = await self._written(item)
+        result = await self._written(item, follow_up)
         if result == SPOOLED:
             self.stats.inc_value(runstats.SPOOLED)
             return item
@@ -177,7 +182,7 @@ class StorePipeline:
                 status=item.http_status,
                 source=item.source,
             )
-            return await self._parked_on(self.process_item(failure))
+            return await self._parked_on(self._process(failure, follow_up=True))
         if isinstance(result, Outcome):
             self.stats.inc_value(OUTCOME_STATS[result])
             if result in (Outcome.STORED, Outcome.UPDATED):
@@ -188,7 +193,9 @@ class StorePipeline:
                 FetchFailure(url=str(item.url), reason=note, source=item.source, skipped=True)
                 for note in item.notes
             ]
-            await self._parked_on(asyncio.gather(*map(self.process_item, notes)))
+            await self._parked_on(
+                asyncio.gather(*(self._process(note, follow_up=True) for note in notes))
+            )
         return item
 
     async def _parked_on(self, awaitable: Any) -> Any:
@@ -200,11 +207,13 @@ class StorePipeline:
             self._parked -= 1
 
     # -- batches ---------------------------------------------------------------------------
-    async def _written(self, item: Article | FetchFailure) -> ItemResult:
+    async def _written(self, item: Article | FetchFailure, follow_up: bool) -> ItemResult:
         """Queue the item in the current batch and wait until its batch is written."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[ItemResult] = loop.create_future()
         self._batch.append((item, done))
+        if not follow_up:
+            self._batched += 1
         if len(self._batch) >= self.batch_size or self._nothing_else_coming():
             self._flush()
         elif self._timer is None:
@@ -212,12 +221,16 @@ class StorePipeline:
         return await done
 
     def _nothing_else_coming(self) -> bool:
-        """Every item in the pipelines waits in this batch: waiting longer gains nothing."""
+        """Every item in the pipelines waits in this batch: waiting longer gains nothing.
+
+        Scrapy counts an item once, however many follow-ups (notes, its failure) it waits
+        on: the item is counted here among the parked ones, its follow-ups not at all.
+        """
         try:
             in_process = self.crawler.engine.scraper.slot.itemproc_size
         except (RuntimeError, AttributeError):  # no engine (a direct caller): cannot tell
             return False
-        return len(self._batch) + self._parked >= in_process
+        return self._batched + self._parked >= in_process
 
     def _flush(self) -> None:
         """Start writing the current batch (on the database thread, retried on an outage)."""
@@ -226,7 +239,8 @@ class StorePipeline:
             self._timer = None
         if not self._batch:
             return
-        batch, self._batch = self._batch, []
+        batch, self._batch, self._batched = self._batch, [], 0
+        self.stats.inc_value(runstats.WRITE_BATCHES)
         write = asyncio.get_running_loop().create_task(self._write_batch([i for i, _ in batch]))
         self._writing.add(write)
         write.add_done_callback(self._writing.discard)
