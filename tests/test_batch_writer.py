@@ -26,7 +26,7 @@ from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.lookups import rows_matching
 from newsclaims.storage.upsert import insert_returning_ids
-from newsclaims.storage.writer import write_article, write_articles
+from newsclaims.storage.writer import BatchWrite, write_article, write_articles
 
 from .conftest import _fresh_database, news_article
 
@@ -328,3 +328,17 @@ def test_the_same_batch_twice_adds_nothing(engine: Engine) -> None:
     assert {k: v for k, v in _dump(engine).items() if k != "articles"} == {
         k: v for k, v in before.items() if k != "articles"
     }
+
+
+def test_a_batch_written_in_two_attempts_reports_each_article_once(engine: Engine) -> None:
+    """What the first attempt committed keeps its outcome: the second writes only the
+    rest (``write_articles`` twice in one run said DUPLICATE, DUPLICATE, STORED)."""
+    store = ArticleStore(engine)
+    run_id = runs.start_run(store.sessions, "test")
+    batch = [news_article(f"n{i}", "voa", [FIRST if i % 2 else SHARED]) for i in range(3)]
+    write = BatchWrite(store, batch, run_id)
+    write.write([0, 1])  # as far as an attempt cut short by an outage got
+    assert write.unwritten() == [2]
+    write.write()
+    assert write.results() == [Outcome.STORED] * 3
+    assert write_articles(store, batch, run_id) == [Outcome.DUPLICATE] * 3  # a second page
