@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsclaims.crawl import distributed
 from newsclaims.storage.locks import Lease
 
 
@@ -30,6 +29,10 @@ def crawl_lease(settings: Any, url: str, owner: str, spider_name: str = "news") 
     redis_url = settings.get("NEWSCLAIMS_REDIS_URL")
     if not redis_url:
         return Lease(url, owner, ttl)
+    # Here, not at the top: scrapy-redis is the optional `redis` extra, and a crawl
+    # without --redis must run where it is not installed.
+    from newsclaims.crawl import distributed
+
     return Lease(
         url,
         frontier_owner(redis_url, settings.get("NEWSCLAIMS_REDIS_PREFIX")),
