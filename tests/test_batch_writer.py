@@ -250,6 +250,10 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
         ("claim_signatures", ("speaker_id", "band", "bucket"), {(1, 0, 5), (1, 1, 6)}, "claim_id"),
         ("article_signatures", ("band", "bucket"), {(0, 5), (1, 6)}, "article_id"),
     ]
+    indexes = {
+        "claim_signatures": "ix_claim_signatures_lookup",
+        "article_signatures": "ix_article_signatures_band_key",
+    }
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
@@ -265,11 +269,13 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
             details = [row[-1] for row in plan]
             assert not any(d.startswith(f"SCAN {table}") for d in details), details
             assert any("USING" in d and "INDEX" in d for d in details), details
+            assert any(indexes[table] in d for d in details), details
         else:
             plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters)
             details = [row[0] for row in plan]
             assert not any(f"Seq Scan on {table}" in d for d in details), details
             assert any("Index" in d for d in details), details
+            assert any(indexes[table] in d for d in details), details
 
 
 def test_ids_come_back_in_row_order_and_a_repeated_key_is_refused(session: Session) -> None:
