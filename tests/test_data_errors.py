@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from scrapy.spiders import Spider
-from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from newsclaims import models, runstats
@@ -20,7 +18,7 @@ from newsclaims.records import Article, Paragraph, Quote
 from newsclaims.storage import database as db
 from newsclaims.storage.spool import Spool
 
-from .conftest import FIXTURE_SOURCES
+from .conftest import store_crawler
 
 
 def _article(name: str, **fields) -> Article:
@@ -38,17 +36,7 @@ def _article(name: str, **fields) -> Article:
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_path):
-    crawler = get_crawler(
-        Spider,
-        {
-            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
-            "NEWSCLAIMS_DATABASE_URL": db_url,
-            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
-        },
-    )
-    crawler.spider = Spider("news")
-    assert crawler.stats is not None
-    crawler.stats.open_spider()
+    crawler = store_crawler(db_url, tmp_path)
     long_name = _article("long-site-name", site_name="Port Verrin " * 25)
     out_of_range = _article(
         "out-of-range",
@@ -94,17 +82,7 @@ def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_pa
 def test_a_spooled_item_the_database_refuses_is_recorded_not_kept_in_the_spool(db_url, tmp_path):
     """Replay after an outage: a page whose data the database refuses is a fetch error like
     in ``process_item``, not an outage that keeps it (and its replay) in the spool forever."""
-    crawler = get_crawler(
-        Spider,
-        {
-            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
-            "NEWSCLAIMS_DATABASE_URL": db_url,
-            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
-        },
-    )
-    crawler.spider = Spider("news")
-    assert crawler.stats is not None
-    crawler.stats.open_spider()
+    crawler = store_crawler(db_url, tmp_path)
     spool = Spool.for_database(tmp_path / "spool", db_url)
     refused = _article(
         "out-of-range",

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.spiders import Spider
-from scrapy.utils.test import get_crawler
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
@@ -23,22 +21,7 @@ from newsclaims.records import Article, FetchFailure, Quote
 from newsclaims.storage import database as db
 from newsclaims.storage.spool import Spool
 
-from .conftest import FIXTURE_SOURCES, news_article
-
-
-def _crawler(db_url: str, tmp_path: Any, **settings: Any) -> Any:
-    crawler = get_crawler(
-        Spider,
-        {
-            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
-            "NEWSCLAIMS_DATABASE_URL": db_url,
-            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
-            **settings,
-        },
-    )
-    crawler.spider = Spider("news")
-    crawler.stats.open_spider()
-    return crawler
+from .conftest import FIXTURE_SOURCES, news_article, store_crawler
 
 
 def _articles(count: int) -> list[Article]:
@@ -81,7 +64,7 @@ def _count(url: str, model: Any) -> int:
 
 def test_a_batch_of_articles_is_one_transaction(db_url, tmp_path):
     # (a run's heartbeat is a transaction too: none during the test)
-    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=6, NEWSCLAIMS_LOCK_TTL=3600)
+    crawler = store_crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=6, NEWSCLAIMS_LOCK_TTL=3600)
     failure = FetchFailure(url="https://batch.example/gone", reason="HTTP 404", status=404)
     commits: list[int] = []
     results = _run(crawler, [*_articles(5), failure], commits)
@@ -96,7 +79,9 @@ def test_a_batch_of_articles_is_one_transaction(db_url, tmp_path):
 
 
 def test_the_interval_writes_a_batch_that_never_fills(db_url, tmp_path):
-    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=1000, NEWSCLAIMS_WRITE_INTERVAL=0.2)
+    crawler = store_crawler(
+        db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=1000, NEWSCLAIMS_WRITE_INTERVAL=0.2
+    )
     _run(crawler, _articles(3))
     assert _count(db_url, models.Article) == 3
     assert crawler.stats.get_value(runstats.STORED) == 3
@@ -111,7 +96,7 @@ def test_a_refused_page_costs_only_itself_not_its_batch(db_url, tmp_path):
         Quote(quote="the port stays open", kind="direct", speaker="Ana Vidal", paragraph=0,
               start=9, end=2**40)  # an integer column: PostgreSQL refuses the value
     ]  # fmt: skip
-    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=4)
+    crawler = store_crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=4)
     results = _run(crawler, [good[0], refused, *good[1:]])
     engine = db.make_engine(db_url)
     try:
@@ -152,7 +137,7 @@ def test_articles_committed_before_a_refused_one_count_as_stored(db_url, tmp_pat
     third is refused. Written again one by one, the two came back DUPLICATE: stored 0."""
     good = _articles(2)
     refused = _refused_by_both_backends("refused")
-    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=3)
+    crawler = store_crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=3)
     results = _run(crawler, [*good, refused])
     stored, errors = _stored_urls_and_errors(db_url)
     assert stored == {str(a.url) for a in good}
@@ -169,7 +154,7 @@ def test_a_commit_that_landed_but_raised_keeps_its_outcome_on_the_retry(db_url, 
     """The connection drops as the batch commits: the rows are in, the pipeline saw an
     outage and retries. The retry finds the articles seen by this run; they were stored
     by the first attempt, not duplicates."""
-    crawler = _crawler(
+    crawler = store_crawler(
         db_url,
         tmp_path,
         NEWSCLAIMS_WRITE_BATCH=3,
@@ -211,7 +196,7 @@ def test_a_bug_writing_one_item_costs_only_that_item(db_url, tmp_path, caplog):
     culprit = news_article("culprit", "batch", ['He said "the ferry runs again".'])
     culprit.match_keys = match_keys(culprit).model_copy(update={"claim_sentences": ()})
     failure = FetchFailure(url="https://batch.example/gone", reason="HTTP 404", status=404)
-    crawler = _crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=5)
+    crawler = store_crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=5)
     results = _run(crawler, [good[0], culprit, *good[1:], failure])
     stored, errors = _stored_urls_and_errors(db_url)
     assert stored == {str(a.url) for a in good}
