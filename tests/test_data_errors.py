@@ -33,24 +33,25 @@ def _article(name: str, **fields) -> Article:
     )
 
 
+def _out_of_range_article() -> Article:
+    """An article whose quote ends past PostgreSQL's integer column: refused, not an outage."""
+    quote = Quote(
+        quote="We will keep the port open,",
+        kind="direct",
+        speaker="Ana Vidal",
+        paragraph=0,
+        start=1,
+        end=2**40,
+    )
+    return _article("out-of-range", quotes=[quote])
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_path):
     crawler = store_crawler(db_url, tmp_path)
     long_name = _article("long-site-name", site_name="Port Verrin " * 25)
-    out_of_range = _article(
-        "out-of-range",
-        quotes=[
-            Quote(
-                quote="We will keep the port open,",
-                kind="direct",
-                speaker="Ana Vidal",
-                paragraph=0,
-                start=1,
-                end=2**40,  # integer column: PostgreSQL refuses it
-            )
-        ],
-    )
+    out_of_range = _out_of_range_article()
 
     async def run() -> None:
         store = StorePipeline.from_crawler(crawler)
@@ -84,19 +85,7 @@ def test_a_spooled_item_the_database_refuses_is_recorded_not_kept_in_the_spool(d
     in ``process_item``, not an outage that keeps it (and its replay) in the spool forever."""
     crawler = store_crawler(db_url, tmp_path)
     spool = Spool.for_database(tmp_path / "spool", db_url)
-    refused = _article(
-        "out-of-range",
-        quotes=[
-            Quote(
-                quote="We will keep the port open,",
-                kind="direct",
-                speaker="Ana Vidal",
-                paragraph=0,
-                start=1,
-                end=2**40,  # integer column: PostgreSQL refuses it
-            )
-        ],
-    )
+    refused = _out_of_range_article()
     spool.append(refused)
     spool.append(_article("fine"))
 
