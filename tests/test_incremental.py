@@ -4,6 +4,7 @@ ones are, re-fetches are conditional, and a changed article gains a version."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,57 @@ def test_a_second_crawls_warc_holds_only_what_it_fetched(server, site, sources, 
                     recorded.append(record.rec_headers.get_header("WARC-Target-URI"))
     assert recorded and not [u for u in recorded if "/news/" in u or "/section/" in u]
     assert set(recorded) <= set(second) | {u.replace("http://", "https://") for u in second}
+
+
+def _parse_page(response):  # the spider's page callback, by name: what the middleware checks
+    return None
+
+
+_parse_page.__name__ = "parse_page"
+
+
+def test_a_sitemap_date_that_came_as_a_duplicate_decides_for_the_waiting_link_request(tmp_path):
+    """A link request for a stored page waits in the scheduler; the sitemap's request for it,
+    carrying the page's new ``lastmod``, is dropped as its duplicate. When the link request
+    (no date of its own) reaches the middleware, the date noted from the sitemap must make
+    it a fetch, not a skip (under load in CI the revised page was never fetched)."""
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.spiders import Spider
+    from scrapy.utils.test import get_crawler
+
+    from newsclaims import settings
+    from newsclaims.crawl.incremental import Incremental
+    from newsclaims.discovery.feeds import Entry
+    from newsclaims.storage import pagestate
+
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSCLAIMS_INCREMENTAL": True,
+            "NEWSCLAIMS_DATABASE_URL": "sqlite://",
+            "NEWSCLAIMS_REVISIT_AFTER": settings.NEWSCLAIMS_REVISIT_AFTER,
+        },
+    )
+    crawler.spider = Spider("news")
+    middleware = Incremental.from_crawler(crawler)
+    stored_lastmod = datetime(2014, 12, 1, 3, tzinfo=UTC)
+    pages = {name: f"http://gen.test/news/{name}.html" for name in ("revised", "unchanged")}
+    for url in pages.values():
+        middleware.known[pagestate.key(url)] = pagestate.KnownPage(
+            "stored", datetime.now(UTC), None, None, stored_lastmod
+        )
+    for name, lastmod in (
+        ("revised", stored_lastmod + timedelta(days=30)),
+        ("unchanged", stored_lastmod),
+    ):
+        sitemap = Request(
+            pages[name],
+            callback=_parse_page,
+            meta={"nc_entry": Entry(pages[name], updated=lastmod)},
+        )
+        middleware.request_dropped(sitemap, crawler.spider)
+
+    assert middleware.process_request(Request(pages["revised"], callback=_parse_page)) is None
+    skipped = middleware.process_request(Request(pages["unchanged"], callback=_parse_page))
+    assert isinstance(skipped, Response)  # known, unchanged: not fetched

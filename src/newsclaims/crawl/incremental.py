@@ -128,12 +128,19 @@ class Incremental:
         return int(value) if value is not None else None
 
     # -- deciding ----------------------------------------------------------------------
-    def _changed(self, known: KnownPage, entry: Entry | None) -> bool:
-        """The feed or sitemap gives a later date than the one seen when it was stored."""
-        if entry is None or entry.updated is None:
+    def _changed(self, known: KnownPage, entry: Entry | None, page: str) -> bool:
+        """The feed or sitemap gives a later date than the one seen when it was stored.
+
+        The date is the request's own entry's, else the one noted for the page this run: a
+        sitemap's request that came as a duplicate of a link request still waiting in the
+        scheduler carries the only date, and the link request has none.
+        """
+        updated = entry.updated if entry is not None else None
+        if updated is None:
+            updated = self.entry_dates.get(page)
+        if updated is None:
             return False
-        baseline = known.entry_updated or known.checked_at
-        return entry.updated > baseline
+        return updated > (known.entry_updated or known.checked_at)
 
     def _note_entry(self, request: Request) -> None:
         """Remember the entry's date; a page stored without one (reached by a link) gets
@@ -152,7 +159,8 @@ class Incremental:
     def process_request(self, request: Request) -> Response | None:
         if not _page_request(request) or request.meta.get(KNOWN):
             return None
-        known = self.known.get(pagestate.key(request.url))
+        page = pagestate.key(request.url)
+        known = self.known.get(page)
         if known is None:
             self._note_entry(request)
             return None
@@ -163,7 +171,11 @@ class Incremental:
         revisit = (
             self.revisit_listings_after if known.outcome == "not_article" else self.revisit_after
         )
-        due = age >= revisit or self._changed(known, entry) or request.meta.get("nc_via") == "start"
+        due = (
+            age >= revisit
+            or self._changed(known, entry, page)
+            or request.meta.get("nc_via") == "start"
+        )
         if not due:
             self._note_entry(request)
             return self._skip(request, known)
@@ -246,7 +258,7 @@ class Incremental:
         known = self.known.get(page)
         if page not in self.skipped or known is None:
             return
-        if self._changed(known, request.meta.get("nc_entry")):
+        if self._changed(known, request.meta.get("nc_entry"), page):
             self.skipped.discard(page)
             self.stats.inc_value(runstats.SKIPPED_KNOWN, -1)
             retry = request.replace(dont_filter=True)
