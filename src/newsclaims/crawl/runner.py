@@ -12,7 +12,7 @@ from scrapy.settings import Settings
 
 from newsclaims import runstats
 from newsclaims.crawl import jsonlog
-from newsclaims.crawl.lease import crawl_lease
+from newsclaims.crawl.lease import crawl_lease, stop_when_lost
 from newsclaims.settings import EXTENSIONS
 from newsclaims.spiders.news import NewsSpider
 from newsclaims.storage.owners import make_owner
@@ -122,10 +122,11 @@ def run_crawl(
     overrides = {**(overrides or {}), **(redis_settings(redis) if redis else {})}
     settings = crawl_settings(sources, url, log_level, {**overrides, "NEWSCLAIMS_RUN_OWNER": owner})
     # A second run at once exits (LockHeld) instead of doing the same work (crawl/lease.py).
-    with crawl_lease(settings, url, owner):
+    with crawl_lease(settings, url, owner) as lease:
         if settings.getbool("NEWSCLAIMS_LOG_JSON"):
             settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
         process = _CrawlerProcess(settings)
+        stop_when_lost(lease, process)  # another run took it: stop, it does the work
         if settings.getbool("NEWSCLAIMS_LOG_JSON"):
             jsonlog.install(log_level)
         crawler = process.create_crawler(NewsSpider)
