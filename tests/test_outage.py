@@ -49,7 +49,7 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    server = PrivatePostgres(bin_dir)
+    server = PrivatePostgres(bin_dir)  # removes what it made if initdb fails
     try:
         server.start()
         yield server
