@@ -1,8 +1,10 @@
 """Cost of linking a syndicated copy as wire copies of the same stories accumulate.
 
 Stores COPIES articles (copies of the five seed texts, each with its own headline and
-footer) into a fresh SQLite file and times ``syndication.link_near_duplicate`` per article,
-two ways in one run:
+footer) into a fresh SQLite file, each in its own transaction as ``storage.writer`` does:
+the article saved (``articles.save_batch``), then ``syndication.link_batch`` timed for it,
+with its keys precomputed as the analysis workers do. CPU time (SQLite runs in this
+process), so other jobs on the machine do not count. Two ways in one run:
 
 - ``stored``: candidates are compared through their stored MinHash signature (now);
 - ``recomputed``: every stored signature is cleared before each lookup, so each candidate's
@@ -13,7 +15,6 @@ Run: python bench/bench_syndication.py [COPIES]
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 import sys
 import tempfile
@@ -22,11 +23,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from newsclaims import models
+from newsclaims.claims.article_keys import match_keys
+from newsclaims.records import Article, Paragraph
 from newsclaims.storage import database as db
-from newsclaims.storage.syndication import link_near_duplicate
+from newsclaims.storage.articles import save_batch
+from newsclaims.storage.syndication import NearDuplicateInput, link_batch
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"
 START = datetime(2014, 12, 3, tzinfo=UTC)
@@ -47,44 +50,39 @@ def run(copies: int, recompute: bool) -> list[float]:
         db.upgrade(url)
         engine = db.make_engine(url)
         sessions = db.make_sessionmaker(engine)
-        with sessions.begin() as session:
-            session.add(models.Source(id=1, name="wire"))
         timings: list[float] = []
         for i in range(copies):
             paragraphs = texts[i % len(texts)]
-            text = "\n\n".join([f"Headline {i}", *paragraphs[1:], f"Comments {i}"])
+            article = _article(i, [f"Headline {i}", *paragraphs[1:], f"Comments {i}"])
+            keys = match_keys(article)
             with sessions.begin() as session:
-                article = _article(session, i, text)
+                (saved,) = save_batch(session, [article], None).articles
                 if recompute:
                     session.execute(update(models.Article).values(minhash=None))
-                started = time.perf_counter()
-                link_near_duplicate(session, article)
-                session.flush()
-                timings.append(time.perf_counter() - started)
+                entry = NearDuplicateInput(
+                    saved.article_id, article.fetched_at, keys.minhash, keys.buckets
+                )
+                started = time.process_time()
+                link_batch(session, [entry])
+                timings.append(time.process_time() - started)
         engine.dispose()
     return timings
 
 
-def _article(session: Session, i: int, text: str) -> models.Article:
+def _article(i: int, paragraphs: list[str]) -> Article:
     url = f"https://outlet{i}.example/story"
-    article = models.Article(
-        source_id=1,
+    return Article(
         url=url,
         canonical_url=url,
-        url_hash=hashlib.sha1(url.encode()).hexdigest(),
+        source="wire",
         fetched_at=START + timedelta(minutes=i),
-        text=text,
-        content_hash=str(i),
-        http_status=200,
+        paragraphs=[Paragraph(position=n, text=text) for n, text in enumerate(paragraphs)],
     )
-    session.add(article)
-    session.flush()
-    return article
 
 
 def main() -> None:
     copies = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    print(f"{copies} copies of 5 stories into SQLite; per-article link_near_duplicate time")
+    print(f"{copies} copies of 5 stories into SQLite; per-article link_batch CPU time")
     results = {"recomputed": run(copies, recompute=True), "stored": run(copies, recompute=False)}
     last = slice(copies - 25, copies)
     for name, timings in results.items():

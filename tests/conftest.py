@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
@@ -288,3 +289,24 @@ def stored_article(session: Session, name: str, body: str) -> models.Article:
     session.add(article)
     session.flush()
     return article
+
+
+def store_crawler(db_url: str, tmp_path: Path, **settings: object) -> Any:
+    """A crawler whose settings point the store pipeline at ``db_url`` and a spool under
+    ``tmp_path``, its spider and stats open, for driving ``StorePipeline`` directly."""
+    from scrapy.spiders import Spider
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
+            "NEWSCLAIMS_DATABASE_URL": db_url,
+            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
+            **settings,
+        },
+    )
+    crawler.spider = Spider("news")
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    return crawler

@@ -26,7 +26,7 @@ from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.lookups import rows_matching
 from newsclaims.storage.upsert import insert_returning_ids
-from newsclaims.storage.writer import write_article, write_articles
+from newsclaims.storage.writer import BatchWrite, write_article, write_articles
 
 from .conftest import _fresh_database, news_article
 
@@ -250,6 +250,10 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
         ("claim_signatures", ("speaker_id", "band", "bucket"), {(1, 0, 5), (1, 1, 6)}, "claim_id"),
         ("article_signatures", ("band", "bucket"), {(0, 5), (1, 6)}, "article_id"),
     ]
+    indexes = {
+        "claim_signatures": "ix_claim_signatures_lookup",
+        "article_signatures": "ix_article_signatures_band_key",
+    }
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
@@ -265,11 +269,13 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
             details = [row[-1] for row in plan]
             assert not any(d.startswith(f"SCAN {table}") for d in details), details
             assert any("USING" in d and "INDEX" in d for d in details), details
+            assert any(indexes[table] in d for d in details), details
         else:
             plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters)
             details = [row[0] for row in plan]
             assert not any(f"Seq Scan on {table}" in d for d in details), details
             assert any("Index" in d for d in details), details
+            assert any(indexes[table] in d for d in details), details
 
 
 def test_ids_come_back_in_row_order_and_a_repeated_key_is_refused(session: Session) -> None:
@@ -328,3 +334,17 @@ def test_the_same_batch_twice_adds_nothing(engine: Engine) -> None:
     assert {k: v for k, v in _dump(engine).items() if k != "articles"} == {
         k: v for k, v in before.items() if k != "articles"
     }
+
+
+def test_a_batch_written_in_two_attempts_reports_each_article_once(engine: Engine) -> None:
+    """What the first attempt committed keeps its outcome: the second writes only the
+    rest (``write_articles`` twice in one run said DUPLICATE, DUPLICATE, STORED)."""
+    store = ArticleStore(engine)
+    run_id = runs.start_run(store.sessions, "test")
+    batch = [news_article(f"n{i}", "voa", [FIRST if i % 2 else SHARED]) for i in range(3)]
+    write = BatchWrite(store, batch, run_id)
+    write.write([0, 1])  # as far as an attempt cut short by an outage got
+    assert write.unwritten() == [2]
+    write.write()
+    assert write.results() == [Outcome.STORED] * 3
+    assert write_articles(store, batch, run_id) == [Outcome.DUPLICATE] * 3  # a second page

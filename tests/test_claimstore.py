@@ -1,4 +1,4 @@
-"""Claims through the database: same answers as the pure layer."""
+"""Claims through the database, as the writer records them: same answers as the pure layer."""
 
 from __future__ import annotations
 
@@ -7,50 +7,40 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
-from newsclaims.claims import ClaimIndex, claim_band_keys, claim_sentences, match_form
-from newsclaims.storage.claims import find_claim, record_claims
+from newsclaims.claims import ClaimIndex, claim_sentences
+from newsclaims.claims.article_keys import CLAIM_KINDS, quote_sentence_keys
+from newsclaims.records import Article, Paragraph, Quote
+from newsclaims.storage.claims import ClaimableQuote, record_batch
+from newsclaims.storage.writer import write_batch_in_session
 from newsclaims.text import normalize
-
-from .conftest import stored_article
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2014, 12, 3, tzinfo=UTC)
 
 
-def _speaker(session: Session, name: str) -> models.Speaker:
-    speaker = session.scalar(select(models.Speaker).where(models.Speaker.name == name))
-    if speaker is None:
-        speaker = models.Speaker(name=name)
-        session.add(speaker)
-        session.flush()
-    return speaker
+def _article(name: str, body: str, quotes: list[tuple[int, str, str, str | None]]) -> Article:
+    """An extracted article with the given (position, quote, kind, speaker) quotes.
 
-
-def _quote(
-    session: Session,
-    article: models.Article,
-    position: int,
-    quote: str,
-    kind: str,
-    speaker: str | None,
-) -> models.Quote:
-    row = models.Quote(
-        article_id=article.id,
-        paragraph_position=position,
-        start=0,
-        end=len(quote),
-        text=quote,
-        kind=kind,
-        speaker_id=_speaker(session, speaker).id if speaker else None,
+    Positions label the quotes (unique per article, as stored); claims never read them.
+    """
+    url = f"https://example.org/{name}"
+    return Article(
+        url=url,
+        canonical_url=url,
+        source="seeds",
+        fetched_at=NOW,
+        paragraphs=[Paragraph(position=0, text=body)],
+        quotes=[
+            Quote(
+                quote=text, kind=kind, speaker=speaker, paragraph=position, start=0, end=len(text)
+            )
+            for position, text, kind, speaker in quotes
+        ],
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def _gold_by_seed() -> dict[str, list[dict[str, str]]]:
@@ -63,23 +53,34 @@ def _gold_by_seed() -> dict[str, list[dict[str, str]]]:
     return by_seed
 
 
-def _store_seeds(session: Session) -> dict[str, models.Article]:
-    """Every seed as an article with its gold quotes; seed 001's repeated quotes twice."""
-    articles = {}
+def _store_seeds(session: Session) -> dict[str, int]:
+    """Every seed as an article with its gold quotes, written as one batch by the writer;
+    seed 001's first two quotes twice. The article id by seed."""
+    batch = []
     for seed, golds in sorted(_gold_by_seed().items()):
-        article = stored_article(session, seed, (DATA / "seeds" / seed).read_text(encoding="utf-8"))
-        rows = [
-            _quote(session, article, i, g["quote"], g["kind"], g["speaker"])
-            for i, g in enumerate(golds)
-        ]
+        quotes = [(i, g["quote"], g["kind"], g["speaker"]) for i, g in enumerate(golds)]
         if seed.startswith("001"):
-            rows += [
-                _quote(session, article, 100 + i, g["quote"], g["kind"], g["speaker"])
-                for i, g in enumerate(golds[:2])
+            quotes += [
+                (100 + i, g["quote"], g["kind"], g["speaker"]) for i, g in enumerate(golds[:2])
             ]
-        record_claims(session, rows, article)
-        articles[seed] = article
-    return articles
+        batch.append(_article(seed, (DATA / "seeds" / seed).read_text(encoding="utf-8"), quotes))
+    write_batch_in_session(session, batch, None)
+    ids = dict(session.execute(select(models.Article.url, models.Article.id)).all())
+    return {seed: ids[f"https://example.org/{seed}"] for seed in _gold_by_seed()}
+
+
+def _stored_claimable(session: Session) -> list[ClaimableQuote]:
+    """The stored attributed direct and partial quotes, as ``record_batch`` takes them."""
+    quotes = session.scalars(
+        select(models.Quote).where(
+            models.Quote.speaker_id.is_not(None), models.Quote.kind.in_(CLAIM_KINDS)
+        )
+    )
+    return [
+        ClaimableQuote(q.id, q.speaker_id, quote_sentence_keys(q.text), q.text)
+        for q in quotes
+        if q.speaker_id is not None
+    ]
 
 
 def _counts(session: Session) -> tuple[int, ...]:
@@ -106,7 +107,7 @@ def test_seed_groups_come_out_as_claims_with_each_outlet(session: Session) -> No
         wanted = normalize(group["wording_example"])
         mentions = session.scalars(select(models.ClaimMention)).all()
         (claim_id,) = {m.claim_id for m in mentions if normalize(m.wording) == wanted}
-        assert outlets[claim_id] == {articles[s].id for s in group["seeds"]}
+        assert outlets[claim_id] == {articles[s] for s in group["seeds"]}
         expected[claim_id] = group
     assert {c for c, o in outlets.items() if len(o) > 1} == set(expected)
 
@@ -123,7 +124,7 @@ def test_outlet_wording_is_stored_as_edits(session: Session) -> None:
         .join(models.ClaimMention, models.WordingEdit.mention_id == models.ClaimMention.id)
         .join(models.Quote, models.ClaimMention.quote_id == models.Quote.id)
     ).all()
-    seed_001 = articles["001_10c5a8d22f52db77.txt"].id
+    seed_001 = articles["001_10c5a8d22f52db77.txt"]
     assert ("replace", "impact", "commitment", seed_001) in {tuple(e) for e in edits}
 
 
@@ -135,14 +136,11 @@ def test_mentions_point_at_sentences_of_their_quote(session: Session) -> None:
         assert 0.85 <= mention.similarity <= 1.0
 
 
-def test_record_claims_is_idempotent(session: Session) -> None:
-    articles = _store_seeds(session)
+def test_recording_the_stored_quotes_again_adds_nothing(session: Session) -> None:
+    _store_seeds(session)
     before = _counts(session)
-    for article in articles.values():
-        quotes = session.scalars(
-            select(models.Quote).where(models.Quote.article_id == article.id)
-        ).all()
-        record_claims(session, quotes, article)
+    assert before[2] > 0
+    record_batch(session, _stored_claimable(session))
     assert _counts(session) == before
 
 
@@ -165,62 +163,14 @@ def test_store_groups_like_the_in_memory_index(session: Session) -> None:
 
 
 def test_optional_and_unattributed_quotes_make_no_claims(session: Session) -> None:
-    article = stored_article(session, "a", "text")
-    rows = [
-        _quote(session, article, 0, "deconflict", "optional", "John Kerry"),
-        _quote(session, article, 1, "We will strike.", "direct", None),
-    ]
-    record_claims(session, rows, article)
+    quotes = [(0, "deconflict", "optional", "John Kerry"), (1, "We will strike.", "direct", None)]
+    write_batch_in_session(session, [_article("a", "text", quotes)], None)
+    assert session.scalar(select(func.count()).select_from(models.Quote)) == 2
     assert _counts(session) == (0, 0, 0, 0)
 
 
-def test_quotes_of_another_article_are_refused(session: Session) -> None:
-    first, second = stored_article(session, "a", "one"), stored_article(session, "b", "two")
-    row = _quote(session, first, 0, "We will strike.", "direct", "John Kerry")
-    with pytest.raises(ValueError, match="not from article"):
-        record_claims(session, [row], second)
-
-
 def test_same_words_by_another_speaker_are_another_claim(session: Session) -> None:
-    article = stored_article(session, "a", "text")
-    rows = [
-        _quote(session, article, 0, "We are flying missions over Iraq.", "direct", "John Kerry"),
-        _quote(session, article, 1, "We are flying missions over Iraq.", "direct", "John Kirby"),
-    ]
-    record_claims(session, rows, article)
+    words = "We are flying missions over Iraq."
+    quotes = [(0, words, "direct", "John Kerry"), (1, words, "direct", "John Kirby")]
+    write_batch_in_session(session, [_article("a", "text", quotes)], None)
     assert session.scalar(select(func.count()).select_from(models.Claim)) == 2
-
-
-def test_find_claim_returns_none_without_candidates(session: Session) -> None:
-    speaker = _speaker(session, "John Kerry")
-    form = match_form("We are flying missions over Iraq.")
-    assert find_claim(session, speaker.id, form, claim_band_keys(form)) is None
-
-
-def test_candidate_lookup_uses_the_signature_index(session: Session) -> None:
-    """The lookup must be an index search per band key, never a scan of all signatures."""
-    statements: list[tuple[str, object]] = []
-    engine = session.get_bind()
-
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append((statement, parameters))
-
-    form = match_form("We are flying missions over Iraq.")
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        find_claim(session, 1, form, claim_band_keys(form))
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    statement, parameters = statements[-1]
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-        details = [row[-1] for row in plan]
-        assert not any(d.startswith("SCAN claim_signatures") for d in details)
-    else:
-        # An empty table is cheapest to scan; ask the planner what it does when it must not.
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters)
-        details = [row[0] for row in plan]
-        assert not any("Seq Scan on claim_signatures" in d for d in details)
-    assert any("ix_claim_signatures_lookup" in d for d in details), details

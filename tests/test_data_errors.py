@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from scrapy.spiders import Spider
-from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from newsclaims import models, runstats
@@ -20,7 +18,7 @@ from newsclaims.records import Article, Paragraph, Quote
 from newsclaims.storage import database as db
 from newsclaims.storage.spool import Spool
 
-from .conftest import FIXTURE_SOURCES
+from .conftest import store_crawler
 
 
 def _article(name: str, **fields) -> Article:
@@ -35,34 +33,25 @@ def _article(name: str, **fields) -> Article:
     )
 
 
+def _out_of_range_article() -> Article:
+    """An article whose quote ends past PostgreSQL's integer column: refused, not an outage."""
+    quote = Quote(
+        quote="We will keep the port open,",
+        kind="direct",
+        speaker="Ana Vidal",
+        paragraph=0,
+        start=1,
+        end=2**40,
+    )
+    return _article("out-of-range", quotes=[quote])
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_path):
-    crawler = get_crawler(
-        Spider,
-        {
-            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
-            "NEWSCLAIMS_DATABASE_URL": db_url,
-            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
-        },
-    )
-    crawler.spider = Spider("news")
-    assert crawler.stats is not None
-    crawler.stats.open_spider()
+    crawler = store_crawler(db_url, tmp_path)
     long_name = _article("long-site-name", site_name="Port Verrin " * 25)
-    out_of_range = _article(
-        "out-of-range",
-        quotes=[
-            Quote(
-                quote="We will keep the port open,",
-                kind="direct",
-                speaker="Ana Vidal",
-                paragraph=0,
-                start=1,
-                end=2**40,  # integer column: PostgreSQL refuses it
-            )
-        ],
-    )
+    out_of_range = _out_of_range_article()
 
     async def run() -> None:
         store = StorePipeline.from_crawler(crawler)
@@ -72,7 +61,7 @@ def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_pa
         await store.spider_closed(crawler.spider, "finished")
 
     asyncio.run(run())
-    assert len(Spool(str(tmp_path / "spool"))) == 0
+    assert len(Spool.for_database(tmp_path / "spool", db_url)) == 0
     assert crawler.stats.get_value(runstats.SPOOLED) is None
     assert crawler.stats.get_value(runstats.ERRORS) == 1
     engine = db.make_engine(db_url)
@@ -94,31 +83,9 @@ def test_values_that_do_not_fit_are_cut_or_recorded_never_spooled(db_url, tmp_pa
 def test_a_spooled_item_the_database_refuses_is_recorded_not_kept_in_the_spool(db_url, tmp_path):
     """Replay after an outage: a page whose data the database refuses is a fetch error like
     in ``process_item``, not an outage that keeps it (and its replay) in the spool forever."""
-    crawler = get_crawler(
-        Spider,
-        {
-            "NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES),
-            "NEWSCLAIMS_DATABASE_URL": db_url,
-            "NEWSCLAIMS_SPOOL_DIR": str(tmp_path / "spool"),
-        },
-    )
-    crawler.spider = Spider("news")
-    assert crawler.stats is not None
-    crawler.stats.open_spider()
+    crawler = store_crawler(db_url, tmp_path)
     spool = Spool.for_database(tmp_path / "spool", db_url)
-    refused = _article(
-        "out-of-range",
-        quotes=[
-            Quote(
-                quote="We will keep the port open,",
-                kind="direct",
-                speaker="Ana Vidal",
-                paragraph=0,
-                start=1,
-                end=2**40,  # integer column: PostgreSQL refuses it
-            )
-        ],
-    )
+    refused = _out_of_range_article()
     spool.append(refused)
     spool.append(_article("fine"))
 

@@ -11,10 +11,12 @@ import gzip
 import io
 import json
 import shutil
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from psycopg.errors import UniqueViolation
 from sqlalchemy import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -315,3 +317,48 @@ def test_a_crawl_written_as_warc_replays_into_the_same_articles(
     assert "damaged records       0" in replayed.stdout
     assert article_rows(both_databases["postgres"]) == article_rows(both_databases["sqlite"])
     assert stored_keys(both_databases["postgres"]) == wanted_keys()
+
+
+def test_a_page_the_database_refuses_costs_an_ingest_only_that_page(db_url, tmp_path):
+    """The database refuses one article (its insert raises a constraint error, in the batch
+    and alone): the batch falls back to one article per transaction; the articles committed
+    around it count as stored, the refused one is a fetch error, and the ingest goes on."""
+    from sqlalchemy import Engine, event
+
+    from newsclaims import runstats
+    from newsclaims.ingest.driver import Ingest
+    from newsclaims.pages.analyse import AnalysisOptions
+    from newsclaims.storage import database as db
+
+    path = tmp_path / "fixture.warc.gz"
+    write_clean_warc(path)
+    config = load_sources(FIXTURE_SOURCES)
+    refused = next(e["url"] for e in EXPECTED if e["kind"] == "seed_article")
+    refusals: list[str] = []
+    violation = sqlite3.IntegrityError if db_url.startswith("sqlite") else UniqueViolation
+
+    def refuse(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO articles") and refused in str(parameters):
+            refusals.append(statement)
+            raise violation("the database refuses this page")
+
+    db.upgrade(db_url)
+    event.listen(Engine, "before_cursor_execute", refuse)
+    try:
+        options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
+        summary = Ingest(db_url, config, options, workers=2).run([path])
+    finally:
+        event.remove(Engine, "before_cursor_execute", refuse)
+    assert len(refusals) >= 2  # in the batch, then alone
+    wanted = [key for key in wanted_keys() if key != url_key(refused)]
+    assert stored_keys(db_url) == wanted
+    assert summary.stats[runstats.STORED] == len(wanted)
+    assert summary.stats[runstats.DUPLICATES] == 0
+    assert summary.stats[runstats.ERRORS] == 1
+    engine = db.make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            errors = connection.execute(select(models.FetchError.url, models.FetchError.reason))
+            assert [(url, reason[:16]) for url, reason in errors] == [(refused, "could not store:")]
+    finally:
+        engine.dispose()

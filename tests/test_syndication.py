@@ -1,20 +1,22 @@
-"""Near-duplicate (syndicated) articles through the database, with stored MinHash values."""
+"""Near-duplicate (syndicated) articles as the writer links them, with stored MinHash values."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from newsclaims import models
+from newsclaims.records import Article, Paragraph
 from newsclaims.similarity.neardup import article_signature
-from newsclaims.storage.articles import ArticleStore
-from newsclaims.storage.syndication import link_near_duplicate, minhash_bytes
-from newsclaims.storage.writer import write_article
+from newsclaims.storage.articles import ArticleStore, Outcome
+from newsclaims.storage.syndication import minhash_bytes
+from newsclaims.storage.writer import write_article, write_batch_in_session, write_in_session
 
-from .conftest import news_article, stored_article
+from .conftest import news_article
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2014, 12, 3, tzinfo=UTC)
@@ -30,14 +32,47 @@ def _wire_copy(body: str, headline: str) -> str:
     return "\n\n".join([headline, *paragraphs[1:-2], "Comments 0"])
 
 
-def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
+def _article(name: str, body: str, title: str | None = None) -> Article:
+    """An extracted article without quotes, fetched at NOW (so the first stored is earliest)."""
+    url = f"https://example.org/{name}"
+    paragraphs = body.split("\n\n") if body else []
+    return Article(
+        url=url,
+        canonical_url=url,
+        source="seeds",
+        title=title,
+        fetched_at=NOW,
+        paragraphs=[Paragraph(position=i, text=text) for i, text in enumerate(paragraphs)],
+    )
+
+
+def _write(session: Session, *articles: Article) -> list[models.Article]:
+    """Each article in its own writer call (the stored ones are the candidates); the rows."""
+    for article in articles:
+        write_in_session(session, article, None)
+    return [_row(session, article) for article in articles]
+
+
+def _row(session: Session, article: Article) -> models.Article:
+    session.expire_all()
+    query = select(models.Article).where(models.Article.url == str(article.url))
+    return session.scalars(query).one()
+
+
+@pytest.mark.parametrize("one_batch", [False, True], ids=["one_by_one", "one_batch"])
+def test_wire_copy_links_to_the_first_copy(session: Session, one_batch: bool) -> None:
     body = _seed_body("000_2ce013c3f5691d34.txt")
-    first = stored_article(session, "first", body)
-    other_story = stored_article(session, "other", _seed_body("001_10c5a8d22f52db77.txt"))
-    copy = stored_article(session, "copy", _wire_copy(body, "Kerry: strikes are working"))
-    second_copy = stored_article(session, "copy2", _wire_copy(body, "Strikes hurt IS, Kerry says"))
-    for article in (first, other_story, copy, second_copy):
-        link_near_duplicate(session, article)
+    batch = [
+        _article("first", body),
+        _article("other", _seed_body("001_10c5a8d22f52db77.txt")),
+        _article("copy", _wire_copy(body, "Kerry: strikes are working")),
+        _article("copy2", _wire_copy(body, "Strikes hurt IS, Kerry says")),
+    ]
+    if one_batch:
+        write_batch_in_session(session, batch, None)
+        first, other_story, copy, second_copy = (_row(session, a) for a in batch)
+    else:
+        first, other_story, copy, second_copy = _write(session, *batch)
     assert first.near_duplicate_of_id is None
     assert other_story.near_duplicate_of_id is None
     assert copy.near_duplicate_of_id == first.id
@@ -45,79 +80,65 @@ def test_wire_copy_links_to_the_first_copy(session: Session) -> None:
     assert copy.near_duplicate_similarity >= 0.5
 
 
-def test_link_near_duplicate_is_idempotent(session: Session) -> None:
+def test_relinking_unchanged_text_is_idempotent(session: Session) -> None:
+    """A new headline (same text) rewrites the article and relinks it: nothing moves."""
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = stored_article(session, "first", body)
-    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
-    for _ in range(2):
-        link_near_duplicate(session, first)
-        link_near_duplicate(session, copy)
-    rows = session.scalar(select(func.count()).select_from(models.ArticleSignature))
-    assert rows == 2 * 40
-    assert (first.near_duplicate_of_id, copy.near_duplicate_of_id) == (None, first.id)
+    copy_body = _wire_copy(body, "Coalition strikes")
+    _write(session, _article("first", body), _article("copy", copy_body))
+    for headline in ("Kerry on the strikes", "Kerry on the air strikes"):
+        articles = [_article("first", body, headline), _article("copy", copy_body, headline)]
+        outcomes = [write_in_session(session, article, None) for article in articles]
+        assert outcomes == [Outcome.UPDATED, Outcome.UPDATED]
+        first, copy = (_row(session, article) for article in articles)
+        rows = session.scalar(select(func.count()).select_from(models.ArticleSignature))
+        assert rows == 2 * 40
+        assert (first.near_duplicate_of_id, copy.near_duplicate_of_id) == (None, first.id)
 
 
 def test_changed_text_refreshes_signature_and_link(session: Session) -> None:
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = stored_article(session, "first", body)
-    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
-    link_near_duplicate(session, first)
-    link_near_duplicate(session, copy)
-    copy.text = _seed_body("004_66dee65abf995aa3.txt")
-    link_near_duplicate(session, copy)
+    _write(session, _article("first", body), _article("copy", _wire_copy(body, "Coalition")))
+    (copy,) = _write(session, _article("copy", _seed_body("004_66dee65abf995aa3.txt")))
     assert copy.near_duplicate_of_id is None and copy.near_duplicate_similarity is None
     assert session.scalar(select(func.count()).select_from(models.ArticleSignature)) == 80
 
 
 def test_empty_article_links_nowhere(session: Session) -> None:
-    empty = stored_article(session, "empty", "")
-    link_near_duplicate(session, empty)
+    (empty,) = _write(session, _article("empty", ""))
     assert empty.near_duplicate_of_id is None
 
 
 def test_link_stores_the_articles_minhash(session: Session) -> None:
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    article = stored_article(session, "first", body)
-    link_near_duplicate(session, article)
-    session.flush()
-    session.expire_all()
+    (article,) = _write(session, _article("first", body))
     stored = session.scalar(select(models.Article.minhash).where(models.Article.id == article.id))
     assert stored == minhash_bytes(article_signature([body]))
     assert stored is not None and len(stored) == 120 * 8
 
 
 def test_empty_article_stores_an_empty_minhash(session: Session) -> None:
-    empty = stored_article(session, "empty", "")
-    link_near_duplicate(session, empty)
+    (empty,) = _write(session, _article("empty", ""))
     assert empty.minhash == b""
 
 
 def test_candidates_are_compared_by_their_stored_minhash(session: Session) -> None:
     """The candidate's text is not re-hashed: a stored signature is what counts."""
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = stored_article(session, "first", body)
-    link_near_duplicate(session, first)
+    (first,) = _write(session, _article("first", body))
     session.execute(update(models.Article).where(models.Article.id == first.id).values(text="gone"))
-    session.expire_all()
-    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
-    link_near_duplicate(session, copy)
+    (copy,) = _write(session, _article("copy", _wire_copy(body, "Coalition strikes")))
     assert copy.near_duplicate_of_id == first.id
 
 
 def test_rows_without_a_stored_minhash_get_one_when_compared(session: Session) -> None:
     """Articles stored before revision 0004 have no MinHash; the first lookup fills it in."""
     body = _seed_body("002_a38e21f1c74f349b.txt")
-    first = stored_article(session, "first", body)
-    link_near_duplicate(session, first)
+    (first,) = _write(session, _article("first", body))
     session.execute(
         update(models.Article).where(models.Article.id == first.id).values(minhash=None)
     )
-    session.expire_all()
-    copy = stored_article(session, "copy", _wire_copy(body, "Coalition strikes"))
-    link_near_duplicate(session, copy)
+    (copy,) = _write(session, _article("copy", _wire_copy(body, "Coalition strikes")))
     assert copy.near_duplicate_of_id == first.id
-    session.flush()
-    session.expire_all()
     stored = session.scalar(select(models.Article.minhash).where(models.Article.id == first.id))
     assert stored == minhash_bytes(article_signature([body]))
 

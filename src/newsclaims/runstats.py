@@ -24,6 +24,7 @@ QUOTES_STORED = "newsclaims/quotes_stored"
 PARAGRAPHS_DROPPED = "newsclaims/paragraphs_dropped"
 SPOOLED = "newsclaims/spooled"
 RETRIED = "newsclaims/write_retries"  # writes tried again after a database outage
+WRITE_BATCHES = "newsclaims/write_batches"  # batches the store pipeline wrote (items/batch)
 SKIPPED_NOT_HTML = "newsclaims/skipped_not_html"
 SKIPPED_KNOWN = "newsclaims/skipped_known"  # not fetched: stored or seen, nothing says changed
 NOT_MODIFIED = "newsclaims/not_modified"  # a conditional re-fetch answered 304

@@ -2,7 +2,7 @@
 
 The parent process only reads records (headers and bytes) and writes to the database;
 every page is analysed in a worker by ``archives.analyse`` → ``pages.analyse.analyse_page``,
-and stored by ``storage.writer.write_articles`` (``write_article``'s steps, many articles per
+and stored by ``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per
 transaction). At most ``workers × IN_FLIGHT_PER_WORKER`` pages are in flight, so memory is
 flat whatever the archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages
 so no worker-side cache grows without bound.
@@ -37,7 +37,8 @@ from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
-from newsclaims.storage.writer import write_articles
+from newsclaims.storage.errors import DataRejected
+from newsclaims.storage.writer import BatchWrite
 
 IN_FLIGHT_PER_WORKER = 8
 TASKS_PER_WORKER = 500
@@ -255,12 +256,39 @@ class Ingest:
             self._writes.pop(0).result()
 
     def _write(self, batch: list[Article]) -> None:
+        """The batch in one transaction; a page the database refuses is recorded as a fetch
+        error and costs only itself. Each commit counts as it lands (``BatchWrite``), so a
+        write cut short by an outage leaves no stored page uncounted."""
+        write = BatchWrite(self.store, batch, self.run_id)
+        try:
+            try:
+                with db.database_errors(self.url):
+                    write.write()
+            except DataRejected:
+                for position in write.unwritten():
+                    try:
+                        with db.database_errors(self.url):
+                            write.write_one(position)
+                    except DataRejected as exc:
+                        self._refused(batch[position], exc)
+        finally:
+            for position, outcome in write.outcomes.items():
+                self.summary.stats[OUTCOME_STATS[outcome]] += 1
+                if outcome in (Outcome.STORED, Outcome.UPDATED):
+                    self.summary.stats[runstats.QUOTES_STORED] += len(batch[position].quotes)
+
+    def _refused(self, article: Article, exc: DataRejected) -> None:
+        """A page whose data the database refused: a fetch error, as in the crawl."""
+        self.summary.stats[runstats.ERRORS] += 1
+        self.warn(f"could not store {article.url}: {exc}")
+        failure = FetchFailure(
+            url=str(article.url),
+            reason=f"could not store: {exc}",
+            status=article.http_status,
+            source=article.source,
+        )
         with db.database_errors(self.url):
-            outcomes = write_articles(self.store, batch, self.run_id)
-        for article, outcome in zip(batch, outcomes, strict=True):
-            self.summary.stats[OUTCOME_STATS[outcome]] += 1
-            if outcome in (Outcome.STORED, Outcome.UPDATED):
-                self.summary.stats[runstats.QUOTES_STORED] += len(article.quotes)
+            runs.record_error(self.store.sessions, failure, self.run_id)
 
     def _finish(self, status: str) -> None:
         if not hasattr(self, "run_id"):

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Final
 
 from scrapy import signals
@@ -33,15 +35,16 @@ from newsclaims.storage.articles import ArticleStore, Outcome
 from newsclaims.storage.errors import DatabaseMisconfigured, DatabaseUnavailable, DataRejected
 from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool, SpooledItem
-from newsclaims.storage.writer import write_article, write_articles
+from newsclaims.storage.writer import BatchWrite, write_article
 
 logger = logging.getLogger(__name__)
 
 SPOOLED: Final = "spooled"
 """A batch's result for an item the database could not take: it is in the spool."""
-ItemResult = Outcome | None | str | DataRejected
+ItemResult = Outcome | None | str | Exception
 """What became of one item of a batch: an article's outcome, None for a recorded
-failure, ``SPOOLED``, or the database's refusal of this item's data."""
+failure, ``SPOOLED``, or why this item alone could not be stored (the database refused
+its data, ``DataRejected``, or an unexpected error)."""
 
 OUTCOME_STATS = {
     Outcome.STORED: runstats.STORED,
@@ -72,6 +75,7 @@ class StorePipeline:
         self.batch_size = max(1, crawler.settings.getint("NEWSCLAIMS_WRITE_BATCH"))
         self.batch_interval = crawler.settings.getfloat("NEWSCLAIMS_WRITE_INTERVAL")
         self._batch: list[tuple[Article | FetchFailure, asyncio.Future[ItemResult]]] = []
+        self._batched = 0  # Scrapy items in the batch (an item's notes or failure are not)
         self._timer: asyncio.TimerHandle | None = None
         self._parked = 0  # items in process_item waiting on their notes or their failure
         self._writing: set[asyncio.Task[list[ItemResult]]] = set()
@@ -148,6 +152,10 @@ class StorePipeline:
             return None
 
     async def process_item(self, item: Any) -> Any:
+        return await self._process(item, follow_up=False)
+
+    async def _process(self, item: Any, *, follow_up: bool) -> Any:
+        """Store the item; ``follow_up``: an item's note or failure, not a Scrapy item."""
         if isinstance(item, FetchFailure):
             if item.skipped:
                 logger.debug("skipped %s: %s", item.url, item.reason)
@@ -156,22 +164,26 @@ class StorePipeline:
                 logger.warning("fetch error %s: %s", item.url, item.reason)
         elif not isinstance(item, Article):
             return item
-        result = await self._written(item)
+        result = await self._written(item, follow_up)
         if result == SPOOLED:
             self.stats.inc_value(runstats.SPOOLED)
             return item
-        if isinstance(result, DataRejected):
+        if isinstance(result, Exception):
             if not isinstance(item, Article):
                 logger.error("could not record the failure of %s: %s", item.url, result)
                 return item
-            # The database is up and refused this page's data: record it, do not spool.
+            # The database is up and refused this page's data (or writing it hit a bug):
+            # record it, do not spool.
+            why = (
+                result if isinstance(result, DataRejected) else f"{type(result).__name__}: {result}"
+            )
             failure = FetchFailure(
                 url=str(item.url),
-                reason=f"could not store: {result}",
+                reason=f"could not store: {why}",
                 status=item.http_status,
                 source=item.source,
             )
-            return await self._parked_on(self.process_item(failure))
+            return await self._parked_on(self._process(failure, follow_up=True))
         if isinstance(result, Outcome):
             self.stats.inc_value(OUTCOME_STATS[result])
             if result in (Outcome.STORED, Outcome.UPDATED):
@@ -182,7 +194,9 @@ class StorePipeline:
                 FetchFailure(url=str(item.url), reason=note, source=item.source, skipped=True)
                 for note in item.notes
             ]
-            await self._parked_on(asyncio.gather(*map(self.process_item, notes)))
+            await self._parked_on(
+                asyncio.gather(*(self._process(note, follow_up=True) for note in notes))
+            )
         return item
 
     async def _parked_on(self, awaitable: Any) -> Any:
@@ -194,11 +208,13 @@ class StorePipeline:
             self._parked -= 1
 
     # -- batches ---------------------------------------------------------------------------
-    async def _written(self, item: Article | FetchFailure) -> ItemResult:
+    async def _written(self, item: Article | FetchFailure, follow_up: bool) -> ItemResult:
         """Queue the item in the current batch and wait until its batch is written."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[ItemResult] = loop.create_future()
         self._batch.append((item, done))
+        if not follow_up:
+            self._batched += 1
         if len(self._batch) >= self.batch_size or self._nothing_else_coming():
             self._flush()
         elif self._timer is None:
@@ -206,12 +222,16 @@ class StorePipeline:
         return await done
 
     def _nothing_else_coming(self) -> bool:
-        """Every item in the pipelines waits in this batch: waiting longer gains nothing."""
+        """Every item in the pipelines waits in this batch: waiting longer gains nothing.
+
+        Scrapy counts an item once, however many follow-ups (notes, its failure) it waits
+        on: the item is counted here among the parked ones, its follow-ups not at all.
+        """
         try:
             in_process = self.crawler.engine.scraper.slot.itemproc_size
         except (RuntimeError, AttributeError):  # no engine (a direct caller): cannot tell
             return False
-        return len(self._batch) + self._parked >= in_process
+        return self._batched + self._parked >= in_process
 
     def _flush(self) -> None:
         """Start writing the current batch (on the database thread, retried on an outage)."""
@@ -220,20 +240,36 @@ class StorePipeline:
             self._timer = None
         if not self._batch:
             return
-        batch, self._batch = self._batch, []
+        batch, self._batch, self._batched = self._batch, [], 0
+        self.stats.inc_value(runstats.WRITE_BATCHES)
         write = asyncio.get_running_loop().create_task(self._write_batch([i for i, _ in batch]))
         self._writing.add(write)
         write.add_done_callback(self._writing.discard)
         write.add_done_callback(lambda finished: _settle(batch, finished))
 
     async def _write_batch(self, batch: list[Article | FetchFailure]) -> list[ItemResult]:
-        """Write the batch; what an outage leaves unwritten after the retries is spooled."""
+        """Write the batch; what an outage leaves unwritten after the retries is spooled.
+
+        An unexpected error (a bug) writing the batch together costs only its culprit: the
+        items are then written each on its own, and the one that fails is recorded as a
+        fetch error, as a refused page is.
+        """
+        assert self.store is not None
         results: dict[int, ItemResult] = {}
+        articles = BatchWrite(
+            self.store, [item for item in batch if isinstance(item, Article)], self.run_id
+        )
         try:
-            await self.retry.run(
-                lambda: self._db(self._write_unwritten, batch, results),
-                lambda: self.stats.inc_value(runstats.RETRIED),
-            )
+            try:
+                await self._retried(batch, articles, results, together=True)
+            except DatabaseUnavailable:
+                raise
+            except Exception as exc:
+                logger.error(
+                    "could not write a batch of %d items together (%s: %s); writing each alone",
+                    len(batch), type(exc).__name__, exc,
+                )  # fmt: skip
+                await self._retried(batch, articles, results, together=False)
         except DatabaseUnavailable as exc:
             unwritten = [item for item in batch if id(item) not in results]
             await self._db(self._spool, unwritten, exc)
@@ -255,32 +291,70 @@ class StorePipeline:
             engine.close_spider_async(reason=runstats.DATABASE_MISCONFIGURED)
         )
 
-    def _write_unwritten(
-        self, batch: list[Article | FetchFailure], results: dict[int, ItemResult]
+    async def _retried(
+        self,
+        batch: list[Article | FetchFailure],
+        articles: BatchWrite,
+        results: dict[int, ItemResult],
+        *,
+        together: bool,
     ) -> None:
-        """On the database thread: the batch's articles not yet written, in one transaction,
-        then its failures; each result goes into ``results`` (a retry skips those).
+        await self.retry.run(
+            lambda: self._db(self._write_unwritten, batch, articles, results, together),
+            lambda: self.stats.inc_value(runstats.RETRIED),
+        )
+
+    def _write_unwritten(
+        self,
+        batch: list[Article | FetchFailure],
+        articles: BatchWrite,
+        results: dict[int, ItemResult],
+        together: bool,
+    ) -> None:
+        """On the database thread: the batch's articles not yet written (``together``: in
+        one transaction), then its failures; each result goes into ``results`` as it is
+        committed (a retry skips those).
 
         A page whose data the database refuses makes the transaction fail: the articles are
         then written one by one, so only that page is refused. An outage raises
         ``DatabaseUnavailable`` with what was written so far in ``results``.
         """
-        assert self.store is not None
-        todo = [item for item in batch if id(item) not in results]
-        articles = [item for item in todo if isinstance(item, Article)]
-        one_by_one: list[Article | FetchFailure] = [i for i in todo if not isinstance(i, Article)]
-        if articles:
-            try:
-                with db.database_errors(self.url):
-                    outcomes = write_articles(self.store, articles, self.run_id)
-                results.update(zip(map(id, articles), outcomes, strict=True))
-            except DataRejected:
-                one_by_one = [*articles, *one_by_one]
-        for item in one_by_one:
-            try:
-                results[id(item)] = self._write(item)
-            except DataRejected as exc:
-                results[id(item)] = exc
+        todo = [i for i, article in enumerate(articles.articles) if id(article) not in results]
+        try:
+            if together and todo:
+                try:
+                    with db.database_errors(self.url):
+                        articles.write(todo)
+                except DataRejected:
+                    pass  # written one by one below
+            for position in todo:
+                if position not in articles.outcomes:
+                    article = articles.articles[position]
+                    self._write_alone(article, results, partial(articles.write_one, position))
+        finally:
+            results.update((id(articles.articles[i]), o) for i, o in articles.outcomes.items())
+        for item in batch:
+            if isinstance(item, FetchFailure) and id(item) not in results:
+                self._write_alone(item, results, partial(self._write, item))
+
+    def _write_alone(
+        self,
+        item: Article | FetchFailure,
+        results: dict[int, ItemResult],
+        write: Callable[[], Outcome | None],
+    ) -> None:
+        """One item's write, whose refusal or unexpected error is that item's result alone;
+        an outage raises."""
+        try:
+            with db.database_errors(self.url):
+                results[id(item)] = write()
+        except DataRejected as exc:
+            results[id(item)] = exc
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            logger.exception("could not store %s", item.url)
+            results[id(item)] = exc
 
     def _spool(self, items: list[Article | FetchFailure], exc: Exception) -> None:
         for item in items:

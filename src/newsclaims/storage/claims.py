@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Select, and_, bindparam, delete, exists, insert, or_, select
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims.claims import best_match, wording_diff
-from newsclaims.claims.article_keys import CLAIM_KINDS, quote_sentence_keys
 from newsclaims.records import ClaimSentenceKeys
 from newsclaims.storage.lookups import insert_plain, rows_matching
 from newsclaims.storage.upsert import insert_returning_ids, table_of
@@ -35,28 +33,6 @@ class ClaimableQuote:
     speaker_id: int
     sentences: Sequence[ClaimSentenceKeys]
     text: str
-
-
-def record_claims(
-    session: Session, quote_rows: Sequence[models.Quote], outlet_article: models.Article
-) -> None:
-    """``record_batch`` for quote rows of one article in the session."""
-    claimable = []
-    for quote in quote_rows:
-        if quote.article_id != outlet_article.id:
-            raise ValueError(f"quote {quote.id} is not from article {outlet_article.id}")
-        if quote.speaker_id is not None and quote.kind in CLAIM_KINDS:
-            claimable.append(quote)
-    if any(quote.id is None for quote in claimable):
-        session.flush()
-    record_batch(
-        session,
-        [
-            ClaimableQuote(q.id, q.speaker_id, quote_sentence_keys(q.text), q.text)
-            for q in claimable
-            if q.speaker_id is not None
-        ],
-    )
 
 
 def record_batch(session: Session, quotes: Sequence[ClaimableQuote]) -> None:
@@ -212,44 +188,6 @@ def _insert_mentions(
     ]
     if edits:
         session.execute(insert(table_of(models.WordingEdit)), edits)
-
-
-def find_claim(
-    session: Session, speaker_id: int, form: str, keys: Sequence[tuple[int, int]]
-) -> tuple[models.Claim, float] | None:
-    """The speaker's stored claim best matching a matching form, with its similarity."""
-    if not keys:
-        return None
-    params: dict[str, int] = {"speaker_id": speaker_id}
-    for i, (band, bucket) in enumerate(keys):
-        params[f"band_{i}"], params[f"bucket_{i}"] = band, bucket
-    claims = {c.id: c for c in session.scalars(_claim_candidates(len(keys)), params)}
-    match = best_match(form, ((c.id, c.match_text) for c in claims.values()))
-    if match is None:
-        return None
-    return claims[match[0]], match[1]
-
-
-@lru_cache(maxsize=8)
-def _claim_candidates(key_count: int) -> Select[models.Claim]:
-    """Claims sharing any of ``key_count`` band keys with the query, for one speaker.
-
-    Built once with bound parameters: constructing the 20-term expression per
-    lookup cost more than running it. Each OR term carries the full (speaker_id,
-    band, bucket) key, so SQLite and PostgreSQL answer every term from
-    ``ix_claim_signatures_lookup``.
-    """
-    signature = models.ClaimSignature
-    terms = (
-        and_(
-            signature.speaker_id == bindparam("speaker_id"),
-            signature.band == bindparam(f"band_{i}"),
-            signature.bucket == bindparam(f"bucket_{i}"),
-        )
-        for i in range(key_count)
-    )
-    candidate_ids = select(signature.claim_id).where(or_(*terms)).distinct()
-    return select(models.Claim).where(models.Claim.id.in_(candidate_ids))
 
 
 def delete_unmentioned(session: Session, claim_ids: Collection[int]) -> None:

@@ -25,14 +25,13 @@ from newsclaims.similarity.minhash import estimated_jaccard
 from newsclaims.similarity.neardup import (
     NEAR_DUPLICATE_THRESHOLD,
     article_signature,
-    band_keys,
     minhash_bytes,
     minhash_values,
 )
 from newsclaims.storage.lookups import insert_plain, rows_matching
 from newsclaims.storage.upsert import table_of
 
-__all__ = ["NearDuplicateInput", "link_batch", "link_near_duplicate", "minhash_bytes"]
+__all__ = ["NearDuplicateInput", "link_batch", "minhash_bytes"]
 _CHUNK = 500  # ids per IN (...) list
 
 
@@ -59,27 +58,6 @@ class _Linked:
     minhash: bytes | None = None
     """Set when this row's MinHash was (re)computed and must be written."""
     changed: bool = False
-
-
-def link_near_duplicate(session: Session, article: models.Article) -> None:
-    """``link_batch`` for one article row of the session (its text as it is now)."""
-    session.flush()
-    signature = article_signature([article.text])
-    seen = article.published_at or article.fetched_at
-    link_batch(
-        session,
-        [
-            NearDuplicateInput(
-                article.id,
-                seen,
-                minhash_bytes(signature),
-                tuple(bucket for _, bucket in band_keys(signature)),
-            )
-        ],
-    )
-    for row in list(session.identity_map.values()):
-        if isinstance(row, models.Article):
-            session.expire(row, ["near_duplicate_of_id", "near_duplicate_similarity", "minhash"])
 
 
 def link_batch(session: Session, batch: Sequence[NearDuplicateInput]) -> None:

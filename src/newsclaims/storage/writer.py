@@ -71,13 +71,89 @@ def write_articles(
 
     When another writer takes a unique key first, the batch is rolled back and written
     one article per transaction, so a conflict costs one batch's speed and never a row.
+    A caller that retries after a failure uses ``BatchWrite``, which keeps what committed.
     """
-    sessions = target.sessions if isinstance(target, ArticleStore) else target
-    try:
-        with sessions.begin() as session:
-            return write_batch_in_session(session, batch, run_id)
-    except IntegrityError:
-        return [write_article(sessions, article, run_id) for article in batch]
+    write = BatchWrite(target, batch, run_id)
+    write.write()
+    return write.results()
+
+
+class BatchWrite:
+    """One batch's articles written over as many attempts as it takes, each commit's
+    outcomes kept as it lands.
+
+    An outage or a refused page can interrupt the write after some articles committed
+    (the one-per-transaction path after a conflict commits them one by one). Written
+    again, those would come back ``DUPLICATE`` (this run saw them already): a stored page
+    counted as a duplicate, its quotes not counted. So ``write`` and ``write_one`` only
+    write the articles without an outcome, and a commit that raised (it may have landed
+    all the same) leaves its outcomes in doubt: if the next attempt finds such an article
+    already seen by this run, the earlier attempt stored it, and its outcome stands.
+    """
+
+    def __init__(
+        self,
+        target: ArticleStore | sessionmaker[Session],
+        batch: Sequence[items.Article],
+        run_id: int | None = None,
+    ) -> None:
+        self.sessions = target.sessions if isinstance(target, ArticleStore) else target
+        self.articles = list(batch)
+        self.run_id = run_id
+        self.outcomes: dict[int, Outcome] = {}
+        """Committed: the outcome of the article at each position of ``articles``."""
+        self._in_doubt: dict[int, Outcome] = {}
+
+    def unwritten(self) -> list[int]:
+        """The positions of the articles with no committed outcome yet."""
+        return [i for i in range(len(self.articles)) if i not in self.outcomes]
+
+    def write(self, positions: Sequence[int] | None = None) -> None:
+        """The unwritten articles (of ``positions``, if given) in one transaction; after a
+        unique-key conflict, one per transaction. Raises at the first failure, with every
+        commit before it in ``outcomes``."""
+        chosen = self.unwritten() if positions is None else positions
+        todo = [i for i in chosen if i not in self.outcomes]
+        if not todo:
+            return
+        try:
+            self._commit(todo)
+        except IntegrityError:
+            for position in todo:
+                self.write_one(position)
+
+    def write_one(self, position: int) -> Outcome:
+        """The article at ``position`` in a transaction of its own, once more if another
+        writer took a unique key first (as ``in_transaction``); its outcome."""
+        if position not in self.outcomes:
+            try:
+                self._commit([position])
+            except IntegrityError:
+                self._commit([position])
+        return self.outcomes[position]
+
+    def results(self) -> list[Outcome]:
+        """Every article's outcome, in order, once all are written."""
+        return [self.outcomes[i] for i in range(len(self.articles))]
+
+    def _commit(self, positions: list[int]) -> None:
+        with self.sessions.begin() as session:
+            outcomes = write_batch_in_session(
+                session, [self.articles[i] for i in positions], self.run_id
+            )
+            outcomes = [self._settled(i, o) for i, o in zip(positions, outcomes, strict=True)]
+            self._in_doubt.update(zip(positions, outcomes, strict=True))
+        # committed (an error from the commit itself leaves these in doubt)
+        for position, outcome in zip(positions, outcomes, strict=True):
+            self.outcomes[position] = outcome
+            self._in_doubt.pop(position, None)
+
+    def _settled(self, position: int, outcome: Outcome) -> Outcome:
+        """An article whose earlier commit raised, now found seen by this run: that commit
+        landed, and its outcome is the article's."""
+        if outcome is Outcome.DUPLICATE and position in self._in_doubt:
+            return self._in_doubt[position]
+        return outcome
 
 
 def _without_repeats(
