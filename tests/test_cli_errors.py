@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -532,3 +535,65 @@ def test_output_streams_file_by_file(command, tmp_path):
             process.stderr.read().decode() if process.stderr else ""
         )
     assert '"source": "-"' in rest
+
+
+def test_a_database_misconfigured_mid_crawl_stops_it_with_exit_2(db_url, tmp_path):
+    """The schema goes wrong under a running crawl (a table renamed away): the writes are
+    not retried as if it were an outage, the crawl stops with one error line and exit 2,
+    and what it had fetched waits in the spool, written once the schema is right again."""
+    from newsclaims.fixtureweb.generated import GeneratedSite
+    from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
+
+    from .test_resume import article_urls
+
+    site = GeneratedSite(40, delay=0.3)
+    server = start_fixture_server(DEFAULT_ROOT, generated=site)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(site.sources_toml())
+    command = [
+        *CLI, "crawl", "--sources", str(sources), "--db", db_url, "--proxy", server.proxy_url,
+        "-s", f"NEWSCLAIMS_SPOOL_DIR={tmp_path}/spool", "-s", "NEWSCLAIMS_EXTRACT_WORKERS=1",
+        "-s", "CONCURRENT_REQUESTS=1",  # 40 pages one at a time: 12 s or more in all
+    ]  # fmt: skip
+    engine = db.make_engine(db_url)
+    crawl = subprocess.Popen(
+        command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not article_urls(db_url):
+            assert crawl.poll() is None, crawl.communicate()[1][-2000:]
+            assert time.monotonic() < deadline, "the crawl stored nothing"
+            time.sleep(0.1)
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE paragraphs RENAME TO paragraphs_away"))
+        out, err = crawl.communicate(timeout=120)
+    finally:
+        if crawl.poll() is None:
+            os.killpg(crawl.pid, signal.SIGKILL)
+        crawl.wait()
+    try:
+        result = CrawlResult(crawl.returncode, out, err)
+        one_line_error(result, 2, "no newsclaims tables", "db upgrade", db.safe_url(db_url)[-20:])
+        assert "stopped the crawl" in err  # the crawl's own log says so too
+        # not retried: no backoff waited out
+        assert re.search(r"^ *write retries \(database down\) +0$", out, re.MULTILINE), out
+        stored = article_urls(db_url)
+        assert stored and len(stored) < site.count
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE paragraphs_away RENAME TO paragraphs"))
+        again = run_cli(*command[len(CLI) : -2])  # at full speed now
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "replayed" in again.stdout
+    assert article_urls(db_url) == {site.article_url(n) for n in range(site.count)}
+    with engine.connect() as connection:  # every article once, none without paragraphs
+        bare = connection.scalar(
+            text("SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                 "(SELECT 1 FROM paragraphs p WHERE p.article_id = a.id)")
+        )  # fmt: skip
+    engine.dispose()
+    assert bare == 0

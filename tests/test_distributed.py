@@ -15,12 +15,13 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import redis
 from scrapy import Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from newsclaims import models
 from newsclaims.crawl.distributed import ExpiringDupeFilter
@@ -72,7 +73,7 @@ def site() -> Iterator[tuple[GeneratedSite, FixtureServer]]:
 
 
 def worker(
-    server: FixtureServer, sources: Path, url: str, prefix: str, spool: Path
+    server: FixtureServer, sources: Path, url: str, prefix: str, spool: Path, *extra: str
 ) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "newsclaims.cli.main", "crawl", "--sources", str(sources),
@@ -80,7 +81,7 @@ def worker(
         "-s", f"NEWSCLAIMS_REDIS_PREFIX={prefix}", "-s", "NEWSCLAIMS_REDIS_IDLE_CLOSE=3",
         "-s", "NEWSCLAIMS_LOCK_TTL=6", "-s", f"NEWSCLAIMS_SPOOL_DIR={spool}",
         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false",
-        "-s", "NEWSCLAIMS_EXTRACT_WORKERS=1",
+        "-s", "NEWSCLAIMS_EXTRACT_WORKERS=1", *extra,
     ]  # fmt: skip
     return subprocess.Popen(
         command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
@@ -130,6 +131,46 @@ def test_a_worker_does_not_start_beside_a_run_on_its_own(site, postgres_url, pre
     assert "another run holds the crawl lock" in err and alone in err
     assert not server.requested  # it did nothing
     assert crawl_lock_owner(postgres_url) == alone
+
+
+def test_a_worker_that_loses_the_lease_stops_crawling(postgres_url, prefix, tmp_path):
+    """The lease expired while the worker could not renew it and a run on its own took it
+    (done here by hand): the worker's next beat finds it held, and the worker stops (exit
+    1, run ``lost_lock``) instead of crawling beside that run."""
+    generated = GeneratedSite(PAGES, delay=0.3)
+    server = start_fixture_server(DEFAULT_ROOT, generated=generated)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(generated.sources_toml())
+    one_at_a_time = ("-s", "CONCURRENT_REQUESTS=1")  # 150 pages: 45 s or more in all
+    late = worker(server, sources, postgres_url, prefix, tmp_path / "spool", *one_at_a_time)
+    try:
+        deadline = time.monotonic() + 120
+        while not article_urls(postgres_url):
+            assert late.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        engine = db.make_engine(postgres_url)
+        with engine.begin() as connection:
+            connection.execute(
+                update(models.Lock).values(
+                    owner="other-host:1:solo",
+                    expires_at=datetime.now(UTC) + timedelta(hours=1),
+                )
+            )
+        _out, err = late.communicate(timeout=120)
+    finally:
+        if late.poll() is None:
+            os.killpg(late.pid, signal.SIGKILL)
+        late.wait()
+        server.shutdown()
+        server.server_close()
+    assert late.returncode == 1, err[-2000:]
+    assert "lost the crawl lock to other-host:1:solo" in err
+    with engine.connect() as connection:
+        status = connection.scalar(select(models.CrawlRun.status))
+        stored = len(article_urls(postgres_url))
+    engine.dispose()
+    assert status == "lost_lock" and stored < PAGES
+    assert crawl_lock_owner(postgres_url) == "other-host:1:solo"  # left to its holder
 
 
 def test_killing_one_worker_leaves_the_other_to_finish_with_nothing_lost(

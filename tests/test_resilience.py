@@ -25,7 +25,9 @@ EXPECTED_ARTICLES = sum(
 
 
 def _make_database_vanish(admin, url: str, name: str, done: threading.Event) -> None:
-    """Wait for the first stored article, then rename the database away under the crawler."""
+    """Wait for the first stored article, then close the database to connections under
+    the crawler (an outage; a database renamed away would be a misconfiguration, which
+    stops the crawl with exit 2 instead, tests/test_cli_errors.py)."""
     watcher = create_engine(url)
     try:
         deadline = time.monotonic() + 60
@@ -38,17 +40,12 @@ def _make_database_vanish(admin, url: str, name: str, done: threading.Event) -> 
             time.sleep(0.005)
     finally:
         watcher.dispose()
-    while not done.is_set():
-        with admin.connect() as connection:
-            connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            try:
-                connection.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{name}_gone"'))
-                return
-            except Exception:  # the crawler reconnected first; terminate again
-                time.sleep(0.01)
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
 
 
 @pytest.mark.postgres
@@ -70,7 +67,7 @@ def test_database_going_away_mid_run_loses_nothing(
         done.set()
         saboteur.join()
         with postgres_admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}_gone" RENAME TO "{name}"'))
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
 
         assert first.returncode == 1, first.stderr[-2000:]
         assert "still waiting in spool" in first.stdout

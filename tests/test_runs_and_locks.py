@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -217,30 +218,81 @@ def test_scrapy_crawl_news_holds_the_same_lock_as_newsclaims_crawl(db_url, tmp_p
         assert len(session.scalars(select(models.CrawlRun.id)).all()) == 1
 
 
+def _worker_lease(db_url: str, ttl: float = 60) -> locks.Lease:
+    """The lease a distributed worker takes (``crawl_lease`` with a Redis frontier)."""
+    from scrapy.settings import Settings
+
+    from newsclaims.crawl.lease import crawl_lease
+
+    settings = Settings()
+    settings.setmodule("newsclaims.settings")
+    settings.set("NEWSCLAIMS_REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings.set("NEWSCLAIMS_LOCK_TTL", ttl)
+    return crawl_lease(settings, db_url, locks.make_owner())
+
+
 def test_workers_of_one_frontier_share_the_lease_and_keep_others_out(sessions, db_url):
+    """Every worker is a holder from the moment it takes the lease: a worker leaving while
+    another still holds it (even one that has not opened its spider, so is not in Redis
+    yet) keeps the lease; the last one leaving releases it."""
     from newsclaims.crawl.lease import frontier_owner
 
     owner = frontier_owner("redis://:secret@redis-host:6380/2", "newsclaims")
     assert "secret" not in owner and "redis-host:6380/2" in owner
     alone = owner_with_pid(os.getpid())
-    # `one` renews every second (ttl 3 s), so it notices within a second or two.
-    one = locks.Lease(db_url, owner, 3, shared=True, release_if=lambda: False)
-    two = locks.Lease(db_url, owner, 60, shared=True, release_if=lambda: True)
+    one, two = _worker_lease(db_url), _worker_lease(db_url)
     with one:
-        with two:  # a second worker of the same frontier is not stopped
-            with pytest.raises(LockHeld, match="redis frontier newsclaims"):
-                locks.acquire(sessions, "crawl", alone, ttl=60)
-            taken_by_two = _lock(sessions).acquired_at
-        # `two` thought it was the last and released; the remaining worker takes it again.
-        deadline = time.monotonic() + 10
-        while (lock := _lock(sessions)).owner != owner or lock.acquired_at <= taken_by_two:
-            assert time.monotonic() < deadline, "the remaining worker never took it back"
-            time.sleep(0.05)
-    assert _holder(sessions) == owner  # `one` left while others live: not released
-    last = locks.Lease(db_url, owner, 60, shared=True, release_if=lambda: True)
-    with last, pytest.raises(LockHeld):
+        # a second worker of the same frontier is not stopped
+        with two, pytest.raises(LockHeld, match="redis frontier newsclaims"):
+            locks.acquire(sessions, "crawl", alone, ttl=60)
+        with pytest.raises(LockHeld):  # `two` left, `one` still holds it
+            locks.acquire(sessions, "crawl", alone, ttl=60)
+        three = _worker_lease(db_url)
+        three.__enter__()
+    with pytest.raises(LockHeld):  # `one` left first this time, `three` holds it
         locks.acquire(sessions, "crawl", alone, ttl=60)
+    three.__exit__(None, None, None)
     locks.acquire(sessions, "crawl", alone, ttl=60)  # the last worker released it
+    with sessions() as session:
+        assert session.scalars(select(models.LockHolder.holder)).all() == []
+
+
+def test_a_crashed_workers_share_does_not_keep_the_lease(sessions, db_url):
+    """A holder that died (on this host: at once; elsewhere: once its row expired) is no
+    reason to keep the lease when the last live worker leaves."""
+    from newsclaims.crawl.lease import frontier_owner
+
+    owner = frontier_owner("redis://127.0.0.1:6379/0", "newsclaims")
+    locks.acquire(sessions, "crawl", owner, ttl=60, holder=owner_with_pid(dead_pid()))
+    locks.acquire(sessions, "crawl", owner, ttl=60, holder="other-host:1:x")
+    with sessions.begin() as session:
+        session.execute(
+            update(models.LockHolder)
+            .where(models.LockHolder.holder == "other-host:1:x")
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    with _worker_lease(db_url):
+        pass
+    locks.acquire(sessions, "crawl", owner_with_pid(os.getpid()), ttl=60)
+
+
+def test_a_lease_lost_while_held_calls_on_lost(sessions, db_url):
+    """Expired while its holder could not renew it, then taken by a run on its own: the
+    holder's next beat finds it held and says so (the crawl stops on that), and leaving
+    does not release the other run's lease."""
+    lost = threading.Event()
+    lease = _worker_lease(db_url, ttl=1.5)
+    lease.on_lost = lost.set
+    with lease:
+        with sessions.begin() as session:  # as if expired and taken
+            session.execute(
+                update(models.Lock).values(
+                    owner="other-host:1:solo", expires_at=datetime.now(UTC) + timedelta(hours=1)
+                )
+            )
+        assert lost.wait(10)
+        assert lease.lost.is_set()
+    assert _holder(sessions) == "other-host:1:solo"
 
 
 def _lock(sessions) -> models.Lock:

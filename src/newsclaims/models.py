@@ -213,6 +213,19 @@ class Lock(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class LockHolder(Base):
+    """One process sharing a lease (a distributed worker), alive until ``expires_at``
+    unless renewed: the shared lease is released only when its last live holder leaves."""
+
+    __tablename__ = "lock_holders"
+
+    lock_name: Mapped[str] = mapped_column(
+        String(100), ForeignKey("locks.name", ondelete="CASCADE"), primary_key=True
+    )
+    holder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Paragraph(Base):
     __tablename__ = "paragraphs"
     __table_args__ = (UniqueConstraint("article_id", "position"),)

@@ -32,6 +32,7 @@ REPLAYED = "newsclaims/replayed"  # spooled items written by this run
 IGNORED = "newsclaims/ignored"
 REFUSED = "newsclaims/refused"  # links not requested (URL too long), recorded as skipped
 RUN_ID = "newsclaims/run_id"  # the crawl_runs row (not a counter)
+STOPPED_BY = "newsclaims/stopped_by"  # the error that stopped the crawl (not a counter)
 FAILED_CHECKS = "newsclaims/failed_checks"  # the [checks] a run failed, one line each
 ROBOTS_FORBIDDEN = "robotstxt/forbidden"  # Scrapy's own
 
@@ -87,6 +88,9 @@ def progress_line(stats: Mapping[str, Any]) -> str:
 
 # Scrapy's finish reason when a signal (Ctrl-C, SIGTERM) stopped the crawl.
 SHUTDOWN = "shutdown"
+# Ours when a write found the database misconfigured mid-run (schema gone, read-only
+# file, login refused): retrying cannot help, so the crawl stops (exit 2).
+DATABASE_MISCONFIGURED = "database_misconfigured"
 
 
 def failure_reason(values: Mapping[str, int]) -> str | None:

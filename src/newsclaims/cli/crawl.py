@@ -25,6 +25,7 @@ from newsclaims.cli.common import (
     nonempty,
 )
 from newsclaims.config.environment import database_url
+from newsclaims.storage.errors import DatabaseMisconfigured
 
 if TYPE_CHECKING:
     from newsclaims.crawl.runner import CrawlSummary
@@ -202,6 +203,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             "the next crawl writes them",
             file=sys.stderr,
         )
+    if summary.stopped_by:  # the one error line and its exit code (cli/main.py)
+        raise DatabaseMisconfigured(summary.stopped_by)
     return summary.exit_code
 
 

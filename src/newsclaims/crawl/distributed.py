@@ -264,17 +264,3 @@ class Frontier:
             self.idle_since = now
         if now - self.idle_since < self.idle_close:
             raise DontCloseSpider
-
-
-def other_live_workers(settings: Any, spider_name: str) -> int:
-    """How many workers other than this one have a live heartbeat on the frontier."""
-    import redis
-
-    names = frontier_keys(settings.get("NEWSCLAIMS_REDIS_PREFIX"), spider_name)
-    server = redis.Redis.from_url(settings.get("NEWSCLAIMS_REDIS_URL"))
-    try:
-        members: Any = server.smembers(names["workers"])
-        workers = {w.decode() for w in members} - {WORKER_ID}
-        return sum(bool(server.exists(names["worker"] + w)) for w in workers)
-    finally:
-        server.close()

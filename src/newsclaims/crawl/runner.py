@@ -12,9 +12,10 @@ from scrapy.settings import Settings
 
 from newsclaims import runstats
 from newsclaims.crawl import jsonlog
-from newsclaims.crawl.lease import crawl_lease
+from newsclaims.crawl.lease import crawl_lease, stop_when_lost
 from newsclaims.settings import EXTENSIONS
 from newsclaims.spiders.news import NewsSpider
+from newsclaims.storage.errors import EXIT_USAGE
 from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool
 
@@ -30,6 +31,8 @@ class CrawlSummary:
     """The signal (SIGINT, SIGTERM) that stopped the crawl, if one did."""
     failed_checks: tuple[str, ...] = ()
     """The sources file's [checks] this run failed, one line each."""
+    stopped_by: str | None = None
+    """The error that stopped the crawl early (a misconfigured database), if one did."""
 
     @property
     def status(self) -> str:
@@ -51,9 +54,12 @@ class CrawlSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 ok, 128 + the signal when interrupted (130 SIGINT, 143 SIGTERM), else 1."""
+        """0 ok, 128 + the signal when interrupted (130 SIGINT, 143 SIGTERM), 2 when the
+        database turned out misconfigured, else 1."""
         if self.signal is not None:
             return 128 + self.signal
+        if self.finish_reason == runstats.DATABASE_MISCONFIGURED:
+            return EXIT_USAGE
         return 0 if self.ok else 1
 
     def __getitem__(self, name: str) -> int:
@@ -122,10 +128,11 @@ def run_crawl(
     overrides = {**(overrides or {}), **(redis_settings(redis) if redis else {})}
     settings = crawl_settings(sources, url, log_level, {**overrides, "NEWSCLAIMS_RUN_OWNER": owner})
     # A second run at once exits (LockHeld) instead of doing the same work (crawl/lease.py).
-    with crawl_lease(settings, url, owner):
+    with crawl_lease(settings, url, owner) as lease:
         if settings.getbool("NEWSCLAIMS_LOG_JSON"):
             settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
         process = _CrawlerProcess(settings)
+        stop_when_lost(lease, process)  # another run took it: stop, it does the work
         if settings.getbool("NEWSCLAIMS_LOG_JSON"):
             jsonlog.install(log_level)
         crawler = process.create_crawler(NewsSpider)
@@ -138,4 +145,5 @@ def run_crawl(
         pending_in_spool=len(Spool.for_database(settings.get("NEWSCLAIMS_SPOOL_DIR"), url)),
         signal=process.received,
         failed_checks=tuple(stats.get(runstats.FAILED_CHECKS) or ()),
+        stopped_by=stats.get(runstats.STOPPED_BY),
     )

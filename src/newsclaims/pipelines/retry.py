@@ -4,7 +4,9 @@ A PostgreSQL restart or fail-over is over in seconds; spooling every page it tou
 would leave them all for the next run. So a write that fails with ``DatabaseUnavailable``
 is tried again after ``backoff``, then twice that, … (at most ``MAX_DELAY`` apart), up to
 ``retries`` times; only then does the caller spool the item. A refused value
-(``DataRejected``) is no outage and is never retried. Once a write has spent its retries
+(``DataRejected``) is no outage and is never retried, nor is a misconfigured database
+(``DatabaseMisconfigured``: schema not migrated, read-only file, login refused), which
+waiting cannot mend: the caller gets it at once (the store pipeline stops the crawl). Once a write has spent its retries
 the database counts as down, and later writes are tried once each until one succeeds: a
 long outage costs every page one attempt, not the whole backoff.
 """
@@ -16,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from newsclaims.storage.errors import DatabaseUnavailable, DataRejected
+from newsclaims.storage.errors import DatabaseMisconfigured, DatabaseUnavailable, DataRejected
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ class WriteRetry:
         while True:
             try:
                 result = await write()
-            except DataRejected:
+            except (DataRejected, DatabaseMisconfigured):
                 raise
             except DatabaseUnavailable as exc:
                 if attempt == retries:

@@ -32,7 +32,7 @@ from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
-from newsclaims.storage.errors import DatabaseUnavailable, DataRejected
+from newsclaims.storage.errors import DatabaseMisconfigured, DatabaseUnavailable, DataRejected
 from newsclaims.storage.owners import make_owner
 from newsclaims.storage.spool import Spool, SpooledItem
 from newsclaims.storage.writer import BatchWrite, write_article
@@ -79,6 +79,7 @@ class StorePipeline:
         self._timer: asyncio.TimerHandle | None = None
         self._parked = 0  # items in process_item waiting on their notes or their failure
         self._writing: set[asyncio.Task[list[ItemResult]]] = set()
+        self.stopping = False  # the database is misconfigured: the crawl is closing
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -144,7 +145,7 @@ class StorePipeline:
 
     def _write(self, item: SpooledItem) -> Outcome | None:
         assert self.store is not None
-        with db.database_errors():
+        with db.database_errors(self.url):
             if isinstance(item, Article):
                 return write_article(self.store, item, self.run_id)
             runs.record_error(self.store.sessions, item, self.run_id)
@@ -273,7 +274,22 @@ class StorePipeline:
             unwritten = [item for item in batch if id(item) not in results]
             await self._db(self._spool, unwritten, exc)
             results.update(dict.fromkeys(map(id, unwritten), SPOOLED))
+            if isinstance(exc, DatabaseMisconfigured):
+                self._stop_misconfigured(exc)
         return [results[id(item)] for item in batch]
+
+    def _stop_misconfigured(self, exc: DatabaseMisconfigured) -> None:
+        """Retrying cannot mend a misconfigured database: stop the crawl (exit 2), once;
+        what it had fetched waits in the spool until the database is fixed."""
+        engine = self.crawler.engine
+        if engine is None or engine.spider is None or self.stopping:
+            return
+        self.stopping = True
+        self.stats.set_value(runstats.STOPPED_BY, str(exc))
+        logger.error("stopped the crawl: %s", exc)
+        asyncio.get_running_loop().create_task(
+            engine.close_spider_async(reason=runstats.DATABASE_MISCONFIGURED)
+        )
 
     async def _retried(
         self,
@@ -307,7 +323,7 @@ class StorePipeline:
         try:
             if together and todo:
                 try:
-                    with db.database_errors():
+                    with db.database_errors(self.url):
                         articles.write(todo)
                 except DataRejected:
                     pass  # written one by one below
@@ -330,7 +346,7 @@ class StorePipeline:
         """One item's write, whose refusal or unexpected error is that item's result alone;
         an outage raises."""
         try:
-            with db.database_errors():
+            with db.database_errors(self.url):
                 results[id(item)] = write()
         except DataRejected as exc:
             results[id(item)] = exc
@@ -343,6 +359,9 @@ class StorePipeline:
     def _spool(self, items: list[Article | FetchFailure], exc: Exception) -> None:
         for item in items:
             self.spool.append(item)
+        if isinstance(exc, DatabaseMisconfigured):  # the error line is _stop_misconfigured's
+            logger.warning("spooled %d item(s) to %s", len(items), self.spool.path)
+            return
         logger.error(
             "database unavailable, spooled %d item(s) (%s …) to %s: %s",
             len(items), items[0].url, self.spool.path, exc,

@@ -39,3 +39,7 @@ class LockHeld(RuntimeError):
     """Another live run holds the crawl lock; the message names it and when it expires."""
 
     exit_code = 4
+
+    def __init__(self, message: str, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder

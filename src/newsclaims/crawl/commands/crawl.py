@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 
 from newsclaims.config.sources import SourcesError
 from newsclaims.crawl.configuration import database_url, load_config
-from newsclaims.crawl.lease import crawl_lease
+from newsclaims.crawl.lease import crawl_lease, stop_when_lost
 from newsclaims.storage import database as db
 from newsclaims.storage.errors import DatabaseUnavailable, LockHeld
 from newsclaims.storage.locks import Lease
@@ -42,11 +42,15 @@ class Command(ScrapyCrawl):
             return
         with ExitStack() as held:
             try:
-                held.enter_context(self._lease(self.settings))
+                lease = held.enter_context(self._lease(self.settings))
             except (LockHeld, DatabaseUnavailable) as exc:
                 self._fail(str(exc), exc.exit_code)
                 return
+            if self.crawler_process is not None:
+                stop_when_lost(lease, self.crawler_process)
             super().run(args, opts)
+        if lease.lost.is_set():
+            self._fail("lost the crawl lock to another run while crawling; stopped", 1)
 
     def _lease(self, settings: Settings) -> Lease:
         """The crawl's lease, the schema migrated first when the crawl would (the lease
