@@ -6,6 +6,8 @@ import os
 import socket
 import uuid
 
+from newsclaims.processes import pid_alive
+
 
 def _host() -> str:
     return socket.gethostname()[:120]
@@ -22,10 +24,4 @@ def owner_is_dead(owner: str) -> bool:
     pid_text = rest.partition(":")[0]
     if host != _host() or not pid_text.isdigit():
         return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not pid_alive(int(pid_text))
