@@ -84,7 +84,7 @@ def extract_page(
     if not blocks:
         raise NotAnArticle("no main text found")
 
-    declared = [v for xpath in _PUBLISHED_XPATHS for v in tree.xpath(xpath)]
+    declared = [v for xpath in _PUBLISHED_XPATHS for v in xpath(tree)]
     signals = page_signals(
         tree,
         url,
@@ -249,7 +249,7 @@ def declared_url(html: str) -> str | None:
         tree = parse_html(html)
     except ExtractionError:
         return None
-    for value in (_declared_canonical(tree), *tree.xpath("//meta[@property='og:url']/@content")):
+    for value in (_declared_canonical(tree), *_OG_URL(tree)):
         if value and value.strip().lower().startswith(("http://", "https://")):
             return str(value).strip()
     return None
@@ -264,16 +264,27 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
 
 
 def _declared_canonical(tree: lxml.html.HtmlElement) -> str | None:
-    hrefs = tree.xpath("//link[@rel='canonical']/@href")
+    hrefs = _CANONICAL(tree)
     return hrefs[0] if hrefs else None
 
 
-_PUBLISHED_XPATHS = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='dc.date.issued']/@content",
-    "//*[@itemprop='datePublished']/@datetime",
-    "//article//time[@datetime]/@datetime",
+def _xpath(expression: str) -> etree.XPath:
+    """Compiled once, not on every call; plain str results (no link back to the tree)."""
+    return etree.XPath(expression, smart_strings=False)
+
+
+_CANONICAL = _xpath("//link[@rel='canonical']/@href")
+_OG_URL = _xpath("//meta[@property='og:url']/@content")
+_CONTENT_LANGUAGE = _xpath("//meta[@http-equiv='content-language']/@content")
+_PUBLISHED_XPATHS = tuple(
+    _xpath(expression)
+    for expression in (
+        "//meta[@property='article:published_time']/@content",
+        "//meta[@itemprop='datePublished']/@content",
+        "//meta[@name='pubdate' or @name='publishdate' or @name='dc.date.issued']/@content",
+        "//*[@itemprop='datePublished']/@datetime",
+        "//article//time[@datetime]/@datetime",
+    )
 )
 
 
@@ -291,9 +302,7 @@ _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}")
 
 def _language(tree: lxml.html.HtmlElement, text: str) -> str | None:
     """The page's declared language if any, else a guess from the text."""
-    declared = tree.get("lang") or next(
-        iter(tree.xpath("//meta[@http-equiv='content-language']/@content")), None
-    )
+    declared = tree.get("lang") or next(iter(_CONTENT_LANGUAGE(tree)), None)
     if declared and (match := _LANG_TAG.match(declared.strip())):
         return match.group(0).lower()
     if not text:
