@@ -67,3 +67,19 @@ def test_the_call_to_action_shortcut_never_changes_an_answer(pieces):
     text = "".join(pieces)
     expected = len(text.split()) <= CALL_TO_ACTION_WORDS and bool(_CALL_TO_ACTION.search(text))
     assert is_call_to_action(Block(text)) == expected
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_PIECES, "\u201c", "\u201d", "\u2019", "\u00ab", "\u2018s", "'"]),
+        max_size=14,
+    )
+)
+@settings(max_examples=2000, deadline=None)
+def test_quote_marks_do_not_change_a_rule(pieces):
+    """furniture_rule reads the text unfolded: folding the quote marks first answers the same."""
+    from newsclaims.text import fold_quotes
+
+    text = "".join(pieces)
+    for share in (0.0, 0.9):
+        assert furniture_rule(Block(text, share)) == furniture_rule(Block(fold_quotes(text), share))

@@ -113,7 +113,10 @@ def extract_page(
         language=_language(tree, text),
         site_name=document.sitename if document else None,
         http_status=http_status,
-        paragraphs=[Paragraph(position=i, text=p) for i, p in enumerate(paragraphs)],
+        # Already what Paragraph validates (non-blank: collapsed, stripped, non-empty blocks).
+        paragraphs=[
+            Paragraph.model_construct(position=i, text=p) for i, p in enumerate(paragraphs)
+        ],
     )
     return Extraction(article, signals)
 
