@@ -161,10 +161,11 @@ def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> 
     product needs; ``bench/stages.py`` times this call alone as the floor of extraction.
 
     The same as ``trafilatura.bare_extraction(tree, url=url, with_metadata=True, ...)``
-    (tests/test_extraction.py holds it to that), less two costs that bought nothing:
+    (tests/test_extraction.py holds it to that), less three costs that bought nothing:
     its metadata step also collects categories, tags and a licence, which newsclaims never
-    reads (a tenth of bare extraction's CPU), and it rebuilt its options from the config
-    file on every page. The metadata is read on our tree before trafilatura copies it
+    reads (a tenth of bare extraction's CPU), it rebuilt its options from the config file
+    on every page, and it rendered the body as plain text (``document.text``), which
+    newsclaims never reads either: it walks ``document.body``. The metadata is read on our tree before trafilatura copies it
     (it reads the page, it does not change it), exactly as bare_extraction does on its copy.
     """
     metadata = _metadata(tree, url, _date_params(today))
@@ -187,9 +188,11 @@ def _date_params(today: date) -> dict[str, Any]:
 
 @lru_cache(maxsize=2)
 def _base_extractor(today: date) -> Extractor:
-    """What ``bare_extraction`` builds from our arguments, metadata off (read separately)."""
+    """What ``bare_extraction`` builds from our arguments, metadata off (read separately);
+    output "txt": the same body, not rendered to text (only "python" renders it, and the
+    format decides nothing else in bare_extraction)."""
     return Extractor(
-        output_format="python",
+        output_format="txt",
         comments=False,
         tables=True,
         images=False,
