@@ -161,19 +161,19 @@ def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> 
     product needs; ``bench/stages.py`` times this call alone as the floor of extraction.
 
     The same as ``trafilatura.bare_extraction(tree, url=url, with_metadata=True, ...)``
-    (tests/test_extraction.py holds it to that), less three costs that bought nothing:
-    its metadata step also collects categories, tags and a licence, which newsclaims never
-    reads (a tenth of bare extraction's CPU), it rebuilt its options from the config file
-    on every page, and it rendered the body as plain text (``document.text``), which
-    newsclaims never reads either: it walks ``document.body``. The metadata is read on our tree before trafilatura copies it
-    (it reads the page, it does not change it), exactly as bare_extraction does on its copy.
+    (tests/test_extraction.py holds it to that), less three costs that bought nothing: its
+    metadata step also collected categories, tags and a licence (two thirds of that step),
+    it rebuilt its options from the config file on every page, and it rendered the body as
+    plain text; newsclaims reads none of them (it walks ``document.body``). The metadata is
+    read on our tree before trafilatura copies it: it only reads the page, as
+    bare_extraction does on its copy before extracting.
     """
-    metadata = _metadata(tree, url, _date_params(today))
-    document = trafilatura.bare_extraction(tree, options=_extractor(url, today))
-    if not isinstance(document, Document):
+    document = _metadata(tree, url, _date_params(today))
+    extracted = trafilatura.bare_extraction(tree, options=_extractor(url, today))
+    if not isinstance(extracted, Document):
         return None
-    metadata.body = document.body
-    return metadata
+    document.body = extracted.body
+    return document
 
 
 @lru_cache(maxsize=2)
