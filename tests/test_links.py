@@ -16,6 +16,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.linkextractors import LinkExtractor
 
 from newsclaims.config.sources import load_sources
+from newsclaims.spiders import links as links_module
 from newsclaims.spiders.links import Links
 
 from .conftest import FIXTURE_SOURCES, ROOT
@@ -182,3 +183,22 @@ def test_generated_hrefs_give_scrapys_links(hrefs, url):
     response = _response(url, f"<html><body>{anchors}</body></html>")
     assert_same_links(response, [r"/world/"], [r"\.jpg"], ["www.example.test"])
     assert_same_links(response)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    href=st.one_of(
+        st.from_regex(links_module._PLAIN_ABSOLUTE, fullmatch=True),
+        st.from_regex(links_module._PLAIN_PATH, fullmatch=True),
+    ),
+    url=st.sampled_from([*PAGE_URLS[:2], "https://a-b.example.test/x/y?z=1#f"]),
+)
+def test_a_plain_href_is_its_own_final_url(href, url):
+    """The claim the shortcut rests on: Scrapy turns a plain href into itself (a plain
+    root-relative one into the page's origin + the path), never into anything else."""
+    page = f'<html><body><a href="{href.replace("&", "&amp;")}">x</a></body></html>'
+    response = _response(url, page)
+    origin = "/".join(url.split("/")[:3])
+    final = origin + href if href.startswith("/") else href
+    assert [link.url for link in LinkExtractor().extract_links(response)] == [final]
+    assert [link.url for link in Links().extract_links(response)] == [final]

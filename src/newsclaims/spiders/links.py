@@ -3,19 +3,18 @@
 The spider follows only the links a source's rules allow; on news pages most of the
 60-200 anchors are navigation that fails them. Scrapy resolves every anchor (two
 ``urljoin`` calls, ``safe_url_string``, the anchor's text) before its rules look at it:
-~20 us an anchor, most of the crawl's link extraction. Here an anchor whose URL is
-already final is judged first, and dropped when the rules refuse it; every other
-anchor goes through Scrapy's own steps, so the links, their order and their
-de-duplication are Scrapy's (``tests/test_links.py`` compares the two).
+~20 us an anchor, most of the crawl's link extraction. Here an anchor whose href is
+already its final URL skips those steps: it is judged by the extractor's own rules at
+once, and its text is read only when it is kept. Every other anchor goes through
+Scrapy's steps; the links, their text, order and de-duplication are Scrapy's
+(``tests/test_links.py`` compares the two, and checks the claim below on generated hrefs).
 
-An href is "already final" when it is a plain absolute http(s) URL or a plain
-root-relative path on a plain base (``_PLAIN``): a lower-case host without port, user
-or ``xn--`` label, ending in a name; path segments, query and fragment of characters that
-``safe_url_string`` leaves as they are, no ``.``/``..`` segment, no ``;`` (urlparse's
-parameters), no empty query or fragment. For those, ``urljoin`` returns the URL (or
-base origin + path) unchanged and ``safe_url_string`` returns its input (or fails, and
-Scrapy drops the link: so does this), so the rules see exactly the URL Scrapy would have
-judged.
+An href is "already final" when it is a plain absolute http(s) URL, or a plain
+root-relative path on a plain base (then the base's origin + the path): a lower-case host
+without port, user or ``xn--`` label, its last label starting with a letter (no IPv4
+forms); path segments, query and fragment of characters ``safe_url_string`` leaves as
+they are, no ``.``/``..`` or empty segment, no ``;`` (urlparse's parameters), no empty
+query or fragment. ``urljoin`` and ``safe_url_string`` return such a URL unchanged.
 """
 
 from __future__ import annotations
@@ -76,31 +75,32 @@ class Links:
             value = element.get("href")
             if value is None:
                 continue
-            if origin is not None and not self._may_pass(strip_html5_whitespace(value), origin):
+            url = _final(strip_html5_whitespace(value), origin) if origin else None
+            if url is None:  # not plain: Scrapy's own steps
+                url = _scrapy_url(value, base_url, response.url, response.encoding)
+                if url is None:
+                    continue
+            if not self._allowed(url):
                 continue
-            link = _scrapy_link(element, value, base_url, response.url, response.encoding)
-            if link is not None:
-                links.append(link)
-        key = attrgetter("url")
-        links = unique_list(links, key=key)
-        return unique_list(self.extractor._process_links(links), key=key)
-
-    def _may_pass(self, href: str, origin: str) -> bool:
-        """False only when the href's final URL is certain and the rules refuse it."""
-        if href.startswith("/"):
-            if href.startswith("//") or not _PLAIN_PATH.fullmatch(href):
-                return True
-            return self._allowed(origin + href)
-        if not _PLAIN_ABSOLUTE.fullmatch(href):
-            return True
-        return self._allowed(href)
+            text = _text(element) or ""
+            links.append(Link(url, text, nofollow=rel_has_nofollow(element.get("rel"))))
+        # LinkExtractor de-duplicates by URL before and after its rules: as the rules look
+        # at the URL alone, once after them keeps the same first links.
+        return unique_list(links, key=attrgetter("url"))
 
 
-def _scrapy_link(
-    element: Any, value: str, base_url: str, response_url: str, encoding: str
-) -> Link | None:
-    """One anchor through LxmlParserLinkExtractor._extract_links's steps (strip, join
-    with the base, make safe, join with the response URL; text and nofollow)."""
+def _final(href: str, origin: str) -> str | None:
+    """The final URL of a plain href (as Scrapy's steps would make it), else None."""
+    if href.startswith("/"):
+        if href.startswith("//") or not _PLAIN_PATH.fullmatch(href):
+            return None
+        return origin + href
+    return href if _PLAIN_ABSOLUTE.fullmatch(href) else None
+
+
+def _scrapy_url(value: str, base_url: str, response_url: str, encoding: str) -> str | None:
+    """An anchor's URL by LxmlParserLinkExtractor._extract_links's steps: strip, join
+    with the base, make safe, join with the response URL; None where it skips one."""
     try:
         url = urljoin(base_url, strip_html5_whitespace(value))
     except ValueError:
@@ -109,9 +109,7 @@ def _scrapy_link(
         url = safe_url_string(url, encoding=encoding)
     except ValueError:
         return None
-    url = urljoin(response_url, url)
-    text = _text(element) or ""
-    return Link(url, text, nofollow=rel_has_nofollow(element.get("rel")))
+    return urljoin(response_url, url)
 
 
 _text = etree.XPath("string()")
