@@ -117,3 +117,41 @@ def test_a_refused_record_costs_only_its_own_page(db_url):
     asyncio.run(_close(middleware, spider))
 
     assert set(_rows(db_url)) == set(good)
+
+
+def test_two_workers_recording_the_same_pages_in_any_order_do_not_deadlock(db_url):
+    """Distributed workers share one PostgreSQL; a batch is a transaction of many upserts,
+    so two batches touching the same rows in opposite orders could each wait for the other
+    (PostgreSQL then kills one: a whole batch of records lost). Rows are written in one
+    order, whatever order the pages finished in."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: nothing to deadlock")
+    engine = db.make_engine(db_url)
+    sessions = db.make_sessionmaker(engine)
+    urls = [f"http://gen.test/news/{n}.html" for n in range(400)]
+    errors: list[Exception] = []
+
+    def batch(order: list[str], start: threading.Barrier) -> None:
+        now = datetime.now(UTC)
+        records = [pagestate.PageRecord(url=url, outcome="stored", checked_at=now) for url in order]
+        start.wait()
+        try:
+            with db.database_errors(), sessions.begin() as session:
+                pagestate.record(session, records, None)
+        except Exception as exc:
+            errors.append(exc)
+
+    try:
+        for _ in range(10):
+            start = threading.Barrier(2)
+            workers = [
+                threading.Thread(target=batch, args=(order, start)) for order in (urls, urls[::-1])
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+    finally:
+        engine.dispose()
+    assert errors == []
+    assert set(_rows(db_url)) == set(urls)

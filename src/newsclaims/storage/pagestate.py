@@ -86,8 +86,8 @@ def load(sessions: sessionmaker[Session]) -> dict[str, KnownPage]:
 def record(session: Session, records: Iterable[PageRecord], run_id: int | None) -> None:
     """Insert or replace each page's row, in the caller's transaction.
 
-    One look-up for the batch's article ids and one executemany upsert (the crawl's
-    recorder writes whatever is queued at once); a URL recorded twice keeps its last
+    One look-up for the batch's article ids and one executemany upsert in key order (the
+    crawl's recorder writes whatever is queued at once); a URL recorded twice keeps its last
     record, as one upsert after the other would."""
     pages = {key(page.url): page for page in records}  # the last record of a URL wins
     if not pages:
@@ -122,7 +122,10 @@ def record(session: Session, records: Iterable[PageRecord], run_id: int | None) 
             "links": "\n".join(page.links) or None,
             "run_id": run_id,
         }
-        for page_key, page in pages.items()
+        # In key order: two writers' batches (distributed workers share the database) lock
+        # common rows in the same order, so neither waits for the other in a deadlock that
+        # PostgreSQL ends by dropping one batch.
+        for page_key, page in sorted(pages.items())
     ]
     session.execute(statement, rows)
 
