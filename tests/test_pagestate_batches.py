@@ -24,8 +24,16 @@ from newsclaims.storage import pagestate
 
 
 def _middleware(db_url: str, **settings: Any) -> tuple[Incremental, Spider]:
+    # A batch waits a minute for more (the close writes at once): which writes share a
+    # transaction does not depend on how fast a loaded machine runs the test.
     crawler = get_crawler(
-        Spider, {"NEWSCLAIMS_INCREMENTAL": True, "NEWSCLAIMS_DATABASE_URL": db_url, **settings}
+        Spider,
+        {
+            "NEWSCLAIMS_INCREMENTAL": True,
+            "NEWSCLAIMS_DATABASE_URL": db_url,
+            "NEWSCLAIMS_PAGESTATE_INTERVAL": 60,
+            **settings,
+        },
     )
     spider = Spider("news")
     crawler.spider = spider
