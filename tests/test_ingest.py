@@ -178,6 +178,29 @@ def test_sources_come_from_the_configured_domains_else_the_registered_domain():
     assert SourceMatcher.from_config(None, "mine").source_for("https://x.example/") == "mine"
 
 
+def test_a_page_whose_analysis_raises_costs_only_itself_in_its_pool_task():
+    """The pool gets several pages per task: each comes back on its own, in order, and
+    one whose analysis raises (here a body that is text, not bytes) is reported alone."""
+    from newsclaims.archives.analyse import Crashed, analyse_archived, analyse_pages
+    from newsclaims.pages.analyse import AnalysisOptions
+
+    config = load_sources(FIXTURE_SOURCES)
+    options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
+    matcher = SourceMatcher.from_config(config)
+    seeds = [e["url"] for e in EXPECTED if e["kind"] == "seed_article"][:2]
+    when = datetime(2014, 12, 3, 10, tzinfo=UTC)
+    good = [
+        ArchivedPage(url=u, body=fixture_file(u).read_bytes(), origin=u, fetched_at=when)
+        for u in seeds
+    ]
+    bad = ArchivedPage(url=seeds[0], body="<html>text</html>", origin="bad")  # type: ignore[arg-type]
+    results = analyse_pages([good[0], bad, good[1]], options, matcher)
+    assert results[0] == analyse_archived(good[0], options, matcher)
+    assert results[2] == analyse_archived(good[1], options, matcher)
+    assert [r.verdict for r in (results[0], results[2])] == ["article", "article"]  # type: ignore[union-attr]
+    assert isinstance(results[1], Crashed) and results[1].kind == "TypeError"
+
+
 # -- the command, on both databases --------------------------------------------------------
 
 

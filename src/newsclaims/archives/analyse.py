@@ -36,13 +36,24 @@ class PageResult:
     repeated_paragraphs: int = 0
 
 
+@dataclass(frozen=True)
+class Crashed:
+    """A page whose analysis raised (a bug, not a bad page): the exception's type and
+    message as plain strings, which always travel back to the parent."""
+
+    kind: str
+    message: str
+
+
 def fetched_page(page: ArchivedPage, matcher: SourceMatcher) -> FetchedPage:
     """The page as the spider would have handed it on (raises NotHTML for a binary)."""
     html, encoding = decode_html(page.body, page.content_type)
     url = page.url or declared_url(html) or page.fallback_url
     if url is None:
         raise ExtractionError("no URL: the record has none and the page declares none")
-    fetched = FetchedPage(
+    # fetched_at in the constructor, not assigned after: one validation instead of two.
+    when = {} if page.fetched_at is None else {"fetched_at": page.fetched_at}
+    return FetchedPage(
         url=url,
         requested_url=url,
         source=matcher.source_for(url),
@@ -50,10 +61,8 @@ def fetched_page(page: ArchivedPage, matcher: SourceMatcher) -> FetchedPage:
         html=html,
         encoding=encoding,
         discovered_via="archive",
+        **when,
     )
-    if page.fetched_at is not None:
-        fetched.fetched_at = page.fetched_at
-    return fetched
 
 
 def analyse_archived(
@@ -87,6 +96,20 @@ def analyse_archived(
     )
 
 
+def analyse_pages(
+    pages: list[ArchivedPage], options: AnalysisOptions, matcher: SourceMatcher
+) -> list[PageResult | Crashed]:
+    """Each page of one pool task on its own, in order: a page whose analysis raises costs
+    only itself, as when every page was a task of its own."""
+    results: list[PageResult | Crashed] = []
+    for page in pages:
+        try:
+            results.append(analyse_archived(page, options, matcher))
+        except Exception as exc:  # a bug in analysis: reported by the parent, go on
+            results.append(Crashed(type(exc).__name__, str(exc)))
+    return results
+
+
 # -- in the worker process -----------------------------------------------------------
 _WORKER: tuple[AnalysisOptions, SourceMatcher] | None = None
 
@@ -99,6 +122,6 @@ def init_worker(options: AnalysisOptions, matcher: SourceMatcher, ingest_pid: in
     exit_with(ingest_pid)
 
 
-def analyse_in_worker(page: ArchivedPage) -> PageResult:
+def analyse_in_worker(pages: list[ArchivedPage]) -> list[PageResult | Crashed]:
     assert _WORKER is not None, "init_worker() runs first"
-    return analyse_archived(page, *_WORKER)
+    return analyse_pages(pages, *_WORKER)

@@ -3,9 +3,10 @@
 The parent process only reads records (headers and bytes) and writes to the database;
 every page is analysed in a worker by ``archives.analyse`` → ``pages.analyse.analyse_page``,
 and stored by ``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per
-transaction). At most ``workers × IN_FLIGHT_PER_WORKER`` pages are in flight, so memory is
-flat whatever the archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages
-so no worker-side cache grows without bound.
+transaction). Pages go to the pool ``PAGES_PER_TASK`` at a time; at most
+``workers × IN_FLIGHT_PER_WORKER`` pages are in flight, so memory is flat whatever the
+archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages so no
+worker-side cache grows without bound.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims import runstats
-from newsclaims.archives.analyse import PageResult, analyse_in_worker, init_worker
+from newsclaims.archives.analyse import Crashed, PageResult, analyse_in_worker, init_worker
 from newsclaims.archives.reader import read_paths
 from newsclaims.archives.records import ArchivedPage, Damaged, Skipped
 from newsclaims.archives.sources import SourceMatcher
@@ -42,6 +43,10 @@ from newsclaims.storage.writer import BatchWrite
 
 IN_FLIGHT_PER_WORKER = 8
 TASKS_PER_WORKER = 500
+PAGES_PER_TASK = 4
+"""Pages per pool task: each task costs the parent a future, a hand-off through the
+pool's feeder and result threads and a wake-up of the reading loop, and the worker a
+pickled reply; four pages per task share those (one page per task is what it was)."""
 BATCH_SIZE = 50
 BATCH_SECONDS = 2.0
 
@@ -137,7 +142,9 @@ class Ingest:
                 )
             self.run_id = runs.start_run(self.store.sessions, "ingest")
         pool = self._new_pool()
-        in_flight: set[Future[PageResult]] = set()
+        in_flight: dict[Future[list[PageResult | Crashed]], int] = {}  # → its page count
+        most_tasks = max(1, self.workers * IN_FLIGHT_PER_WORKER // PAGES_PER_TASK)
+        pages: list[ArchivedPage] = []
         last_report = started
         status = "failed"
         try:
@@ -145,11 +152,14 @@ class Ingest:
                 self.summary.stats[RECORDS] += 1
                 if isinstance(event, ArchivedPage):
                     self.summary.stats[runstats.FETCHED] += 1
-                    pool, future = self._submit(pool, event)
-                    in_flight.add(future)
-                    if len(in_flight) >= self.workers * IN_FLIGHT_PER_WORKER:
-                        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                        self._collect(done)
+                    pages.append(event)
+                    if len(pages) >= PAGES_PER_TASK:
+                        pool, future = self._submit(pool, pages)
+                        in_flight[future] = len(pages)
+                        pages = []
+                    if len(in_flight) >= most_tasks:
+                        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                        self._collect(done, in_flight)
                 elif isinstance(event, Skipped):
                     self.summary.stats[f"{SKIPPED}/{event.kind}"] += 1
                 else:
@@ -161,7 +171,10 @@ class Ingest:
                     self.summary.seconds = now - started
                     self.progress(self.summary.progress_line())
                     last_report = now
-            self._collect(wait(in_flight).done)
+            if pages:
+                pool, future = self._submit(pool, pages)
+                in_flight[future] = len(pages)
+            self._collect(wait(in_flight).done, in_flight)
             self._flush()
             self._wait_for_writes(0)
             status = "finished"
@@ -173,37 +186,57 @@ class Ingest:
         return self.summary
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver, as the crawl's pool: workers start clean and are recycled.
+        # forkserver, as the crawl's pool: workers start clean and are recycled. The
+        # forkserver loads the analysis and the language model once (pages.preload), so a
+        # worker is forked with them in place: each used to import them itself, ~0.8 s of
+        # CPU per worker, i.e. every TASKS_PER_WORKER pages (no-op if it already runs).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", "newsclaims.pages.preload"])
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("forkserver"),
+            mp_context=context,
             initializer=init_worker,
             initargs=(self.options, self.matcher, os.getpid()),
-            max_tasks_per_child=TASKS_PER_WORKER,
+            max_tasks_per_child=max(1, TASKS_PER_WORKER // PAGES_PER_TASK),
         )
 
     def _submit(
-        self, pool: ProcessPoolExecutor, page: ArchivedPage
-    ) -> tuple[ProcessPoolExecutor, Future[PageResult]]:
+        self, pool: ProcessPoolExecutor, pages: list[ArchivedPage]
+    ) -> tuple[ProcessPoolExecutor, Future[list[PageResult | Crashed]]]:
         try:
-            return pool, pool.submit(analyse_in_worker, page)
+            return pool, pool.submit(analyse_in_worker, pages)
         except BrokenProcessPool:
             self.summary.pool_broken = True
             self.warn("an analysis worker died; starting a new pool")
             pool.shutdown(wait=False, cancel_futures=True)
             pool = self._new_pool()
-            return pool, pool.submit(analyse_in_worker, page)
+            return pool, pool.submit(analyse_in_worker, pages)
 
     # -- results --------------------------------------------------------------------------
-    def _collect(self, done: Iterable[Future[PageResult]]) -> None:
+    def _collect(
+        self,
+        done: Iterable[Future[list[PageResult | Crashed]]],
+        in_flight: dict[Future[list[PageResult | Crashed]], int],
+    ) -> None:
+        """The results of finished tasks, each page as if it had been a task of its own."""
         for future in done:
+            count = in_flight.pop(future)
             try:
-                result = future.result()
-            except Exception as exc:  # a bug in analysis or a dead worker: count, go on
-                self.summary.stats[runstats.ERRORS] += 1
-                self.warn(f"analysis failed: {type(exc).__name__}: {exc}")
+                results = future.result()
+            except Exception as exc:  # a dead worker: every page of the task failed
+                for _ in range(count):
+                    self._crashed(Crashed(type(exc).__name__, str(exc)))
                 continue
-            self._result(result)
+            for result in results:
+                if isinstance(result, Crashed):
+                    self._crashed(result)
+                else:
+                    self._result(result)
+
+    def _crashed(self, crash: Crashed) -> None:
+        """A bug in analysis or a dead worker: count, go on."""
+        self.summary.stats[runstats.ERRORS] += 1
+        self.warn(f"analysis failed: {crash.kind}: {crash.message}")
 
     def _result(self, result: PageResult) -> None:
         stats = self.summary.stats
