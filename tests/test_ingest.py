@@ -12,6 +12,8 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -199,6 +201,34 @@ def test_a_page_whose_analysis_raises_costs_only_itself_in_its_pool_task():
     assert results[2] == analyse_archived(good[1], options, matcher)
     assert [r.verdict for r in (results[0], results[2])] == ["article", "article"]  # type: ignore[union-attr]
     assert isinstance(results[1], Crashed) and results[1].kind == "TypeError"
+
+
+# The ingest's pool as the driver starts it, in a fresh interpreter (a forkserver already
+# running in the test process would keep the preload it started with).
+POOL_MODULES = """
+import sys
+from newsclaims.ingest.driver import Ingest
+from newsclaims.pages.options import AnalysisOptions
+
+if __name__ == "__main__":
+    pool = Ingest("sqlite://", None, AnalysisOptions(), workers=1)._new_pool()
+    loaded = "sorted(m for m in ('newsclaims.archives.analyse', 'newsclaims.pages.preload', 'py3langid') if m in __import__('sys').modules)"
+    in_worker = pool.submit(eval, loaded).result(timeout=120)
+    pool.shutdown()
+    print("trafilatura" in sys.modules, in_worker)
+"""
+
+
+def test_ingest_workers_fork_with_the_analysis_loaded_and_the_parent_never_loads_it():
+    """Each worker used to import the analysis on its own (~0.8 s of CPU, again for every
+    recycled worker), and the parent loaded it only to name the worker's function."""
+    done = subprocess.run(
+        [sys.executable, "-c", POOL_MODULES], capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == (
+        "False ['newsclaims.archives.analyse', 'newsclaims.pages.preload', 'py3langid']"
+    )
 
 
 # -- the command, on both databases --------------------------------------------------------

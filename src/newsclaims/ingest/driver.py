@@ -1,9 +1,9 @@
 """Read archives record by record, analyse in a process pool, store in batched transactions.
 
-The parent process only reads records (headers and bytes) and writes to the database;
-every page is analysed in a worker by ``archives.analyse`` → ``pages.analyse.analyse_page``,
-and stored by ``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per
-transaction). Pages go to the pool ``PAGES_PER_TASK`` at a time; at most
+The parent process only reads records (headers and bytes) and writes to the database, and
+never imports the analysis (``archives.worker``); every page is analysed in a worker by
+``archives.analyse`` → ``pages.analyse.analyse_page``, and stored by
+``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per transaction). Pages go to the pool ``PAGES_PER_TASK`` at a time; at most
 ``workers × IN_FLIGHT_PER_WORKER`` pages are in flight, so memory is flat whatever the
 archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages so no
 worker-side cache grows without bound.
@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims import runstats
-from newsclaims.archives.analyse import Crashed, PageResult, analyse_in_worker, init_worker
 from newsclaims.archives.reader import read_paths
 from newsclaims.archives.records import ArchivedPage, Damaged, Skipped
 from newsclaims.archives.sources import SourceMatcher
+from newsclaims.archives.worker import Crashed, PageResult, analyse_in_worker, init_worker
 from newsclaims.config.sources import SourcesFile
-from newsclaims.pages.analyse import AnalysisOptions
+from newsclaims.pages.options import AnalysisOptions
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
@@ -191,7 +191,9 @@ class Ingest:
         # worker is forked with them in place: each used to import them itself, ~0.8 s of
         # CPU per worker, i.e. every TASKS_PER_WORKER pages (no-op if it already runs).
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", "newsclaims.pages.preload"])
+        context.set_forkserver_preload(
+            ["__main__", "newsclaims.archives.analyse", "newsclaims.pages.preload"]
+        )
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
