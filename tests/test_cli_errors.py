@@ -537,10 +537,12 @@ def test_output_streams_file_by_file(command, tmp_path):
     assert '"source": "-"' in rest
 
 
-def test_a_database_misconfigured_mid_crawl_stops_it_with_exit_2(db_url, tmp_path):
+@pytest.mark.parametrize("tool", ["newsclaims", "scrapy"])
+def test_a_database_misconfigured_mid_crawl_stops_it_with_exit_2(tool, db_url, tmp_path):
     """The schema goes wrong under a running crawl (a table renamed away): the writes are
     not retried as if it were an outage, the crawl stops with one error line and exit 2,
-    and what it had fetched waits in the spool, written once the schema is right again."""
+    and what it had fetched waits in the spool, written once the schema is right again.
+    ``scrapy crawl news`` ends the same way (Scrapy alone would exit 0)."""
     from newsclaims.fixtureweb.generated import GeneratedSite
     from newsclaims.fixtureweb.server import DEFAULT_ROOT, start_fixture_server
 
@@ -555,10 +557,18 @@ def test_a_database_misconfigured_mid_crawl_stops_it_with_exit_2(db_url, tmp_pat
         "-s", f"NEWSCLAIMS_SPOOL_DIR={tmp_path}/spool", "-s", "NEWSCLAIMS_EXTRACT_WORKERS=1",
         "-s", "CONCURRENT_REQUESTS=1",  # 40 pages one at a time: 12 s or more in all
     ]  # fmt: skip
+    first = command
+    env = dict(os.environ)
+    if tool == "scrapy":
+        first = [
+            sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sources={sources}",
+            "-s", f"NEWSCLAIMS_DATABASE_URL={db_url}", *command[-6:], "-s", "LOG_LEVEL=WARNING",
+        ]  # fmt: skip
+        env["http_proxy"] = server.proxy_url
     engine = db.make_engine(db_url)
     crawl = subprocess.Popen(
-        command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
+        first, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -577,8 +587,10 @@ def test_a_database_misconfigured_mid_crawl_stops_it_with_exit_2(db_url, tmp_pat
         result = CrawlResult(crawl.returncode, out, err)
         one_line_error(result, 2, "no newsclaims tables", "db upgrade", db.safe_url(db_url)[-20:])
         assert "stopped the crawl" in err  # the crawl's own log says so too
-        # not retried: no backoff waited out
-        assert re.search(r"^ *write retries \(database down\) +0$", out, re.MULTILINE), out
+        if tool == "newsclaims":  # not retried: no backoff waited out
+            assert re.search(r"^ *write retries \(database down\) +0$", out, re.MULTILINE), out
+        else:
+            assert err.rstrip().splitlines()[-1].startswith("scrapy crawl news: error:"), err
         stored = article_urls(db_url)
         assert stored and len(stored) < site.count
         with engine.begin() as connection:
