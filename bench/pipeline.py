@@ -60,6 +60,8 @@ class Figure:
     peak_mb: float
     peak_pss_mb: float
     note: str = ""
+    parent_cpu: float | None = None
+    """CPU seconds of the command's own process alone (the crawl's Scrapy parent)."""
 
     @property
     def rate(self) -> float:
@@ -143,16 +145,19 @@ def run_monitored(name: str, pages: int, command: list[str], log: Path) -> Figur
         code = process.wait()
     seconds = time.perf_counter() - started
     cpu, peak = monitor.stop()
+    parent_cpu = monitor.cpu.get(process.pid)
     if code != 0:
         raise SystemExit(f"{name} failed ({code}); see {log}:\n{log.read_text()[-3000:]}")
     processes = "+".join(f"{size / 2**20:.0f}" for size in monitor.at_peak)
-    roles = monitor.by_role()
+    roles = monitor.by_role()  # the parent's share is main's "parent CPU/page"
     split = " ".join(f"{role} {1000 * seconds / pages:.1f}" for role, seconds in roles.items())
     note = (
         f"{summary_note(log.read_text())}; CPU ms/page by process: {split}; "
         f"RSS MB per process at peak {processes}"
     )
-    return Figure(name, pages, seconds, cpu, peak, monitor.peak_pss / 2**20, note=note)
+    figure = Figure(name, pages, seconds, cpu, peak, monitor.peak_pss / 2**20, note=note)
+    figure.parent_cpu = parent_cpu
+    return figure
 
 
 def summary_note(output: str) -> str:

@@ -10,7 +10,11 @@ response listing the links the page had, so the spider still follows them: a run
 mid-way is resumed by the next one without fetching what it had finished.
 
 A page is recorded (``storage.pagestate``) once its item is done, never on download, so
-a killed run never marks a page it had not stored.
+a killed run never marks a page it had not stored. The records are written on the
+recorder's own thread, what is queued in one transaction (up to ``RECORD_BATCH``
+operations, the first waiting at most ``RECORD_INTERVAL`` seconds): one commit per page
+was most of the records' cost in the crawl's process. A record lost to a kill before its
+batch was written only costs a re-fetch (a stored article is known by its article row).
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +40,7 @@ from newsclaims.discovery.feeds import Entry
 from newsclaims.records import Article, FetchedPage, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import pagestate
+from newsclaims.storage.errors import DataRejected
 from newsclaims.storage.pagestate import KnownPage, PageRecord
 
 logger = logging.getLogger(__name__)
@@ -39,6 +48,16 @@ logger = logging.getLogger(__name__)
 KNOWN = "nc_known"  # meta: the response is synthetic, the page's outcome last time
 LINKS = "nc_links"  # meta: the in-scope links the spider found on the page
 CONDITIONAL = "nc_conditional"
+RECORD_BATCH = 500
+"""At most this many page-state operations in one transaction (setting
+``NEWSCLAIMS_PAGESTATE_BATCH``)."""
+RECORD_INTERVAL = 1.0
+"""Seconds the first queued operation waits for others to join its transaction (setting
+``NEWSCLAIMS_PAGESTATE_INTERVAL``); the close writes at once."""
+
+Operation = tuple[Callable[..., None], tuple[Any, ...]]
+"""A page-state write (``pagestate.record``, ``confirm``, ``note_entry``) and its
+arguments after the session."""
 
 
 def _page_request(request: Request) -> bool:
@@ -73,7 +92,13 @@ class Incremental:
         """The feed/sitemap date of each URL this run, however the page was reached."""
         self.recorded: set[str] = set()
         self.skipped: set[str] = set()
+        self.batch_size = max(1, settings.getint("NEWSCLAIMS_PAGESTATE_BATCH", RECORD_BATCH))
+        self.batch_interval = settings.getfloat("NEWSCLAIMS_PAGESTATE_INTERVAL", RECORD_INTERVAL)
+        self.queue: queue.SimpleQueue[Operation | None] = queue.SimpleQueue()
+        self.batches = 0
+        """Transactions the recorder committed (for tests and the bench)."""
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsclaims-pages")
+        self.recorder: threading.Thread | None = None
         self.engine: Any = None
         self.sessions: Any = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -89,6 +114,11 @@ class Incremental:
     # -- state -------------------------------------------------------------------------
     async def spider_opened(self, spider: Any) -> None:
         await asyncio.get_running_loop().run_in_executor(self.executor, self._load)
+        # A daemon: a crawl that dies without closing loses only what was queued.
+        self.recorder = threading.Thread(
+            target=self._record_queued, name="newsclaims-pagestate", daemon=True
+        )
+        self.recorder.start()
 
     def _load(self) -> None:
         try:
@@ -102,26 +132,61 @@ class Incremental:
         logger.info("incremental: %d known pages", len(self.known))
 
     async def spider_closed(self, spider: Any) -> None:
+        self.queue.put(None)  # the recorder writes what is queued and returns
         await asyncio.get_running_loop().run_in_executor(self.executor, self._dispose)
         self.executor.shutdown(wait=False)
 
     def _dispose(self) -> None:
+        if self.recorder is not None:
+            self.recorder.join()
         if self.engine is not None:
             self.engine.dispose()
 
     def _submit(self, func: Any, *args: Any) -> None:
-        """Write on the recorder's own thread; a failed write only costs a re-fetch later."""
+        """Queue a write for the recorder; a failed write only costs a re-fetch later."""
+        self.queue.put((func, args))
 
-        def run() -> None:
-            if self.sessions is None:
+    def _record_queued(self) -> None:
+        """The recorder: wait for an operation, gather what follows for at most
+        ``batch_interval`` seconds (or ``batch_size`` operations), write them in one
+        transaction; return at the close, once what was queued before it is written."""
+        closed = False
+        while not closed:
+            first = self.queue.get()
+            if first is None:
                 return
-            try:
-                with db.database_errors():
-                    func(self.sessions, *args)
-            except Exception as exc:
-                logger.warning("could not record page state: %s", exc)
+            batch = [first]
+            deadline = time.monotonic() + self.batch_interval
+            while len(batch) < self.batch_size:
+                try:
+                    operation = self.queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                if operation is None:
+                    closed = True
+                    break
+                batch.append(operation)
+            self._write(batch)
 
-        self.executor.submit(run)
+    def _write(self, batch: list[Operation]) -> None:
+        if self.sessions is None:
+            return
+        try:
+            self._transaction(batch)
+        except DataRejected as exc:  # one bad record: the others are written one by one
+            if len(batch) == 1:
+                logger.warning("could not record page state: %s", exc)
+                return
+            for operation in batch:
+                self._write([operation])
+        except Exception as exc:  # an outage: these pages are fetched again next time
+            logger.warning("could not record the state of %d pages: %s", len(batch), exc)
+
+    def _transaction(self, batch: list[Operation]) -> None:
+        with db.database_errors(), self.sessions.begin() as session:
+            for func, args in _merged(batch):
+                func(session, *args)
+        self.batches += 1
 
     def _run_id(self) -> int | None:
         value = self.stats.get_value(runstats.RUN_ID)
@@ -294,6 +359,20 @@ class Incremental:
                 record.entry_updated, record.links,
             )  # fmt: skip
         self._submit(pagestate.record, records, self._run_id())
+
+
+def _merged(batch: list[Operation]) -> list[Operation]:
+    """Consecutive records of one run as one ``pagestate.record`` (one look-up, one
+    executemany); the order of the operations is kept, so a later write still wins."""
+    merged: list[Operation] = []
+    for func, args in batch:
+        if func is pagestate.record and merged and merged[-1][0] is pagestate.record:
+            records, run_id = merged[-1][1]
+            if run_id == args[1]:
+                merged[-1] = (func, ([*records, *args[0]], run_id))
+                continue
+        merged.append((func, args))
+    return merged
 
 
 def _skip_outcome(reason: str) -> str | None:

@@ -1,17 +1,20 @@
 """What each URL's last fetch found, so a later run skips it or re-fetches conditionally.
 
 Rows are written only once a page's item is done (stored, skipped or failed), so a run
-killed mid-crawl never marks a page it had not finished; the links a page had are kept
-so a skipped page's links are still followed (a resumed run reaches what it had not).
+killed mid-crawl never marks a page it had not finished (the writers take the caller's
+session: the crawl's recorder writes what is queued in one transaction); the links a page
+had are kept so a skipped page's links are still followed (a resumed run reaches what it
+had not).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,41 +83,57 @@ def load(sessions: sessionmaker[Session]) -> dict[str, KnownPage]:
         return known
 
 
-def record(
-    sessions: sessionmaker[Session], records: Iterable[PageRecord], run_id: int | None
-) -> None:
-    """Insert or replace each page's row, in one transaction."""
-    with sessions.begin() as session:
-        insert = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        )
-        for page in records:
-            article_id = None
-            if page.article_url:
-                article_id = session.scalar(
-                    select(models.Article.id).where(
-                        models.Article.url_hash == url_hash(page.article_url)
-                    )
-                )
-            values = {
-                "url": page.url,
-                "outcome": page.outcome,
-                "article_id": article_id,
-                "etag": page.etag,
-                "last_modified": page.last_modified,
-                "entry_updated": page.entry_updated,
-                "checked_at": page.checked_at,
-                "links": "\n".join(page.links) or None,
-                "run_id": run_id,
-            }
-            statement = insert(models.PageState).values(url_hash=key(page.url), **values)
-            session.execute(
-                statement.on_conflict_do_update(index_elements=["url_hash"], set_=values)
+def record(session: Session, records: Iterable[PageRecord], run_id: int | None) -> None:
+    """Insert or replace each page's row, in the caller's transaction.
+
+    One look-up for the batch's article ids and one executemany upsert (the crawl's
+    recorder writes whatever is queued at once); a URL recorded twice keeps its last
+    record, as one upsert after the other would."""
+    pages = {key(page.url): page for page in records}  # the last record of a URL wins
+    if not pages:
+        return
+    wanted = {url_hash(p.article_url) for p in pages.values() if p.article_url}
+    article_ids: dict[str, int] = {}
+    for chunk in _chunks(sorted(wanted)):
+        found = session.execute(
+            select(models.Article.url_hash, models.Article.id).where(
+                models.Article.url_hash.in_(chunk)
             )
+        )
+        article_ids.update({row.url_hash: row.id for row in found})
+    table = cast(Table, models.PageState.__table__)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    columns = ("url", "outcome", "article_id", "etag", "last_modified", "entry_updated",
+               "checked_at", "links", "run_id")  # fmt: skip
+    statement = insert.on_conflict_do_update(
+        index_elements=["url_hash"], set_={name: insert.excluded[name] for name in columns}
+    )
+    rows = [
+        {
+            "url_hash": page_key,
+            "url": page.url,
+            "outcome": page.outcome,
+            "article_id": article_ids.get(url_hash(page.article_url)) if page.article_url else None,
+            "etag": page.etag,
+            "last_modified": page.last_modified,
+            "entry_updated": page.entry_updated,
+            "checked_at": page.checked_at,
+            "links": "\n".join(page.links) or None,
+            "run_id": run_id,
+        }
+        for page_key, page in pages.items()
+    ]
+    session.execute(statement, rows)
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def confirm(
-    sessions: sessionmaker[Session],
+    session: Session,
     urls: Iterable[str],
     checked_at: datetime,
     run_id: int | None,
@@ -125,22 +144,20 @@ def confirm(
     values: dict[str, object] = {"checked_at": checked_at, "run_id": run_id}
     if entry_updated is not None:
         values["entry_updated"] = entry_updated
-    with sessions.begin() as session:
-        session.execute(
-            update(models.PageState).where(models.PageState.url_hash.in_(hashes)).values(**values)
-        )
+    session.execute(
+        update(models.PageState).where(models.PageState.url_hash.in_(hashes)).values(**values)
+    )
 
 
-def note_entry(sessions: sessionmaker[Session], url: str, updated: datetime) -> None:
+def note_entry(session: Session, url: str, updated: datetime) -> None:
     """The feed/sitemap date of a page stored without one (or with an older one seen
     while it was being fetched): later dates are compared with it."""
     state = models.PageState
-    with sessions.begin() as session:
-        session.execute(
-            update(state)
-            .where(
-                state.url_hash == key(url),
-                (state.entry_updated.is_(None)) | (state.entry_updated < updated),
-            )
-            .values(entry_updated=updated)
+    session.execute(
+        update(state)
+        .where(
+            state.url_hash == key(url),
+            (state.entry_updated.is_(None)) | (state.entry_updated < updated),
         )
+        .values(entry_updated=updated)
+    )
