@@ -1,7 +1,9 @@
 """CPU per page of each stage of the pipeline, one process, no profiler overhead.
 
-On the invented bench corpus (bench/corpus.py): bare ``trafilatura.extract`` beside each
-stage of ``analyse_page`` (extraction with metadata and page signals, paragraph dedup,
+On the invented bench corpus (bench/corpus.py): bare ``trafilatura.extract``, then
+``trafilatura.bare_extraction`` with metadata and extract_page's options, then
+``trafilatura_document`` (extract_page's own trafilatura call: the same body and metadata
+fields for less), beside each stage of ``analyse_page`` (extraction with metadata and page signals, paragraph dedup,
 topic, quotes, the matching keys storage needs), then the write of every on-topic article
 into a fresh SQLite database, one transaction per article and in batches of 50, and in
 batches of 50 once more without the keys analysis precomputed (what a caller that builds
@@ -16,8 +18,9 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
@@ -39,6 +42,25 @@ from newsclaims.storage.articles import ArticleStore
 from newsclaims.storage.writer import write_article, write_articles
 
 
+def _metadata_call(today: date) -> dict[str, Any]:
+    """trafilatura's own call with the options extract_page needs, metadata on: what
+    trafilatura_document replaces (it reads only the metadata fields newsclaims uses)."""
+    return {
+        "with_metadata": True,
+        "include_comments": False,
+        "include_tables": True,
+        "include_images": False,
+        "include_links": True,
+        "deduplicate": False,
+        "date_extraction_params": {
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            "max_date": today.isoformat(),
+        },
+    }
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as directory:
@@ -48,7 +70,7 @@ def main() -> None:
         options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
         matcher = SourceMatcher.from_config(config)
         cpu: dict[str, float] = dict.fromkeys(
-            ("decode", "bare trafilatura.extract", "trafilatura, our options", "extract_page", "dedup", "topic", "quotes",
+            ("decode", "bare trafilatura.extract", "bare_extraction, metadata", "trafilatura, our options", "extract_page", "dedup", "topic", "quotes",
              "match keys", "analyse_page (all)"), 0.0)  # fmt: skip
         stored: list[Article] = []
         today = datetime.now(UTC).date()
@@ -59,6 +81,9 @@ def main() -> None:
             started = time.process_time()
             trafilatura.extract(page.html, url=url)
             cpu["bare trafilatura.extract"] += time.process_time() - started
+            started = time.process_time()
+            trafilatura.bare_extraction(parse_html(page.html), url=url, **_metadata_call(today))
+            cpu["bare_extraction, metadata"] += time.process_time() - started
             started = time.process_time()
             trafilatura_document(parse_html(page.html), url, today)
             cpu["trafilatura, our options"] += time.process_time() - started

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclaims.claims.forms import match_form
@@ -203,3 +203,30 @@ def test_wording_diff_contraction_is_a_visible_difference() -> None:
     assert wording_diff("It's much harder", "It is much harder") == [
         Edit(0, "replace", "It's", "It is")
     ]
+
+
+# Words and separators that pysbd has rules about (abbreviations, single letters and roman
+# numerals before a period, exclamation words, list numbers, possessives before a capital).
+_WORDS = ["we", "will", "win", "The", "U", "S", "Inc", "Dr", "Mr", "Jr", "No", "vs", "etc",
+          "i", "ii", "iv", "a", "b", "I", "A", "Yahoo", "AM", "pm", "Co", "KG", "Sen", "Gen",
+          "Corp", "café", "Über", "ß", "×", "1", "12", "2016", "3rd", "s", "t", "ll"]  # fmt: skip
+_SEPARATORS = [" ", " ", " ", "  ", ", ", "; ", ": ", " - ", "-", " – ", "—", "'", "’", "' ",
+               "s' ", " '", "-' ", "-’ ", "'-", " & ", "%", "$", "/", "#", "+", "=", "@"]  # fmt: skip
+
+
+@st.composite
+def _plain_quotes(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12))
+    seps = draw(st.lists(st.sampled_from(_SEPARATORS), min_size=len(words), max_size=len(words)))
+    head = draw(st.sampled_from(["", "", "'", " ", "’", "'Cause "]))
+    tail = draw(st.sampled_from(["", "", ".", "!", "?", ",", "'", "-", "..", "!!", " ."]))
+    return head + "".join(w + s for w, s in zip(words, seps, strict=True))[: -len(seps[-1])] + tail
+
+
+@given(_plain_quotes())
+@settings(max_examples=2000, deadline=None)
+def test_the_one_sentence_shortcut_is_what_pysbd_says(quote):
+    """claim_sentences skips pysbd for quotes of one plain sentence: the same spans."""
+    from newsclaims.claims.sentences import _segmented
+
+    assert claim_sentences(quote) == _segmented(quote)

@@ -1,6 +1,8 @@
 """The furniture rules on blocks written for these tests (see docs/furniture.md)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclaims.pages.furniture import Block, furniture_rule
 
@@ -43,3 +45,41 @@ def test_link_only_paragraph_is_furniture():
 )
 def test_reporting_is_kept(text):
     assert furniture_rule(Block(text)) is None
+
+
+_PIECES = [
+    "Sign up", "SIGNING UP", "subscribe", "Subscribers", "register", " for ", " our ", " the ",
+    "newsletter", "Newsletters", " here", " now", " today", " for free", "follow us", "Follow Us",
+    "download", " app", "apps", "submit a letter to the editor", "write your letters to the editor",
+    "comments are moderated", "to view the full story", "continue reading the full article",
+    "already a subscriber", "©", "(c) ", "Copyright", "all rights reserved", ". ", "!", "?",
+    "copyr\u0130ght", "\u017fign up", "follow u\u017f", "copyr\u0131ght", "\u212aeep", "news", "letter", "sign",
+    "up", "the", "full", "story", " ", "  ", "\u00e9t\u00e9", "\u2014",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+@settings(max_examples=3000, deadline=None)
+def test_the_call_to_action_shortcut_never_changes_an_answer(pieces):
+    """The keyword shortcut in is_call_to_action skips only blocks the regex cannot match."""
+    from newsclaims.pages.furniture import _CALL_TO_ACTION, CALL_TO_ACTION_WORDS, is_call_to_action
+
+    text = "".join(pieces)
+    expected = len(text.split()) <= CALL_TO_ACTION_WORDS and bool(_CALL_TO_ACTION.search(text))
+    assert is_call_to_action(Block(text)) == expected
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_PIECES, "\u201c", "\u201d", "\u2019", "\u00ab", "\u2018s", "'"]),
+        max_size=14,
+    )
+)
+@settings(max_examples=2000, deadline=None)
+def test_quote_marks_do_not_change_a_rule(pieces):
+    """furniture_rule reads the text unfolded: folding the quote marks first answers the same."""
+    from newsclaims.text import fold_quotes
+
+    text = "".join(pieces)
+    for share in (0.0, 0.9):
+        assert furniture_rule(Block(text, share)) == furniture_rule(Block(fold_quotes(text), share))

@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsclaims.pages.paragraphs import drop_repeated_paragraphs
 from newsclaims.records import Paragraph
 
@@ -29,3 +32,12 @@ def test_near_exact_repeat_is_dropped_but_a_rewrite_is_kept():
     kept, dropped = drop_repeated_paragraphs(paragraphs(base, near, rewrite))
     assert dropped == 1
     assert [p.text for p in kept] == [base, rewrite]
+
+
+@given(st.integers(0, 3000), st.lists(st.integers(0, 3000), max_size=40))
+def test_the_length_bisection_is_the_plain_length_test(length, lengths):
+    """The bisection that skips the candidate count answers as the scan of every length."""
+    from newsclaims.pages.paragraphs import _MIN_LENGTH_RATIO, _has_compatible_length
+
+    plain = any(min(length, m) >= max(length, m) * _MIN_LENGTH_RATIO for m in lengths)
+    assert _has_compatible_length(length, sorted(lengths)) == plain

