@@ -415,3 +415,43 @@ def test_a_page_the_database_refuses_costs_an_ingest_only_that_page(db_url, tmp_
             assert [(url, reason[:16]) for url, reason in errors] == [(refused, "could not store:")]
     finally:
         engine.dispose()
+
+
+def test_ingest_stores_in_archive_order_whichever_worker_finishes_first(db_url, tmp_path):
+    """Results are written in the archive's order, not as workers finish them: a claim's
+    wording and every id then follow the archive, the same for any number of workers (the
+    first page here is ~1 MB, slow to analyse, so the other worker finishes the rest first)."""
+    from newsclaims.fixtureweb.generated import GeneratedSite
+    from newsclaims.storage import database as db
+
+    site = GeneratedSite(40)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(site.sources_toml())
+    path = tmp_path / "ordered.warc.gz"
+    filler = "".join(
+        f"<p>Officials described the {n}th convoy of the campaign as routine and orderly.</p>"
+        for n in range(12_000)
+    ).encode()
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for number in range(site.count):
+            found = site.page(site.article_path(number))
+            assert found is not None
+            body = found[1]
+            if number == 0:
+                body = body.replace(b"</article>", filler + b"</article>")
+            writer.write_record(_record(writer, site.article_url(number), body, "text/html"))
+    result = run_cli(
+        "ingest", "--sources", str(sources), "--workers", "2", str(path), "--db", db_url
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = db.make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                select(models.Article.canonical_url).order_by(models.Article.id)
+            ).scalars()
+            order = [url_key(url) for url in stored]
+    finally:
+        engine.dispose()
+    assert order == [url_key(site.article_url(n)) for n in range(site.count)]

@@ -4,9 +4,12 @@ The parent process only reads records (headers and bytes) and writes to the data
 never imports the analysis (``archives.worker``); every page is analysed in a worker by
 ``archives.analyse`` → ``pages.analyse.analyse_page``, and stored by
 ``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per transaction). Pages go to the pool ``PAGES_PER_TASK`` at a time; at most
-``workers × IN_FLIGHT_PER_WORKER`` pages are in flight, so memory is flat whatever the
+``workers × IN_FLIGHT_PER_WORKER`` pages are in flight (and ``REORDER_TASKS`` times as many
+tasks may wait, finished, behind an earlier one), so memory is flat whatever the
 archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages so no
-worker-side cache grows without bound.
+worker-side cache grows without bound. Results are written in the archive's order, not as
+workers finish them (a claim takes the wording of the mention written first, so that order
+decides it): the same archive gives the same rows with any number of workers.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -47,6 +50,9 @@ PAGES_PER_TASK = 4
 """Pages per pool task: each task costs the parent a future, a hand-off through the
 pool's feeder and result threads and a wake-up of the reading loop, and the worker a
 pickled reply; four pages per task share those (one page per task is what it was)."""
+REORDER_TASKS = 4
+"""Finished tasks held back behind an unfinished earlier one, per task in flight: the
+workers go on past a slow page while its results wait, with memory still bounded."""
 BATCH_SIZE = 50
 BATCH_SECONDS = 2.0
 
@@ -94,6 +100,8 @@ class IngestSummary:
 
 
 Report = Callable[[str], None]
+Tasks = deque[tuple[Future[list[PageResult | Crashed]], int]]
+"""Pool tasks in the archive's order, each with its page count."""
 
 
 class Ingest:
@@ -142,7 +150,7 @@ class Ingest:
                 )
             self.run_id = runs.start_run(self.store.sessions, "ingest")
         pool = self._new_pool()
-        in_flight: dict[Future[list[PageResult | Crashed]], int] = {}  # → its page count
+        in_flight: Tasks = deque()  # in the archive's order
         most_tasks = max(1, self.workers * IN_FLIGHT_PER_WORKER // PAGES_PER_TASK)
         pages: list[ArchivedPage] = []
         last_report = started
@@ -155,11 +163,9 @@ class Ingest:
                     pages.append(event)
                     if len(pages) >= PAGES_PER_TASK:
                         pool, future = self._submit(pool, pages)
-                        in_flight[future] = len(pages)
+                        in_flight.append((future, len(pages)))
                         pages = []
-                    if len(in_flight) >= most_tasks:
-                        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                        self._collect(done, in_flight)
+                        self._collect(in_flight, most_tasks)
                 elif isinstance(event, Skipped):
                     self.summary.stats[f"{SKIPPED}/{event.kind}"] += 1
                 else:
@@ -173,8 +179,8 @@ class Ingest:
                     last_report = now
             if pages:
                 pool, future = self._submit(pool, pages)
-                in_flight[future] = len(pages)
-            self._collect(wait(in_flight).done, in_flight)
+                in_flight.append((future, len(pages)))
+            self._collect(in_flight, 0)
             self._flush()
             self._wait_for_writes(0)
             status = "finished"
@@ -215,25 +221,33 @@ class Ingest:
             return pool, pool.submit(analyse_in_worker, pages)
 
     # -- results --------------------------------------------------------------------------
-    def _collect(
-        self,
-        done: Iterable[Future[list[PageResult | Crashed]]],
-        in_flight: dict[Future[list[PageResult | Crashed]], int],
-    ) -> None:
-        """The results of finished tasks, each page as if it had been a task of its own."""
-        for future in done:
-            count = in_flight.pop(future)
-            try:
-                results = future.result()
-            except Exception as exc:  # a dead worker: every page of the task failed
-                for _ in range(count):
-                    self._crashed(Crashed(type(exc).__name__, str(exc)))
-                continue
-            for result in results:
-                if isinstance(result, Crashed):
-                    self._crashed(result)
-                else:
-                    self._result(result)
+    def _collect(self, in_flight: Tasks, most_tasks: int) -> None:
+        """Take the results of the tasks at the head of ``in_flight`` that are finished,
+        in order; wait while ``most_tasks`` or more are unfinished, or while too many
+        finished ones wait behind an unfinished head (``most_tasks`` 0: wait for all)."""
+        held = max(1, most_tasks) * REORDER_TASKS
+        while True:
+            while in_flight and in_flight[0][0].done():
+                self._take(*in_flight.popleft())
+            unfinished = [future for future, _ in in_flight if not future.done()]
+            if not unfinished or (len(unfinished) < most_tasks and len(in_flight) < held):
+                return
+            waiting_on = unfinished if len(in_flight) < held else unfinished[:1]
+            wait(waiting_on, return_when=FIRST_COMPLETED)
+
+    def _take(self, future: Future[list[PageResult | Crashed]], count: int) -> None:
+        """A finished task's results, each page as if it had been a task of its own."""
+        try:
+            results = future.result()
+        except Exception as exc:  # a dead worker: every page of the task failed
+            for _ in range(count):
+                self._crashed(Crashed(type(exc).__name__, str(exc)))
+            return
+        for result in results:
+            if isinstance(result, Crashed):
+                self._crashed(result)
+            else:
+                self._result(result)
 
     def _crashed(self, crash: Crashed) -> None:
         """A bug in analysis or a dead worker: count, go on."""
