@@ -80,6 +80,7 @@ class TreeMonitor:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.cpu: dict[int, float] = {}
+        self.roles: dict[int, str] = {}
         self.peak = 0
         self.peak_pss = 0
         self.at_peak: list[int] = []
@@ -103,6 +104,8 @@ class TreeMonitor:
                 with process.oneshot():
                     times = process.cpu_times()
                     self.cpu[process.pid] = times.user + times.system
+                    if process.pid not in self.roles:
+                        self.roles[process.pid] = self.role(process)
                     memory = process.memory_full_info()
                     sizes.append(memory.rss)
                     shares.append(memory.pss)
@@ -111,6 +114,22 @@ class TreeMonitor:
         if sum(sizes) > self.peak:
             self.peak, self.at_peak = sum(sizes), sizes
         self.peak_pss = max(self.peak_pss, sum(shares))
+
+    def role(self, process: psutil.Process) -> str:
+        """parent (the command), workers, or helpers (forkserver, resource tracker): a
+        worker forked from the forkserver keeps its command line, not its parent."""
+        if process.pid == self.root.pid:
+            return "parent"
+        command = " ".join(process.cmdline())
+        helper = "forkserver" in command or "resource_tracker" in command
+        return "helpers" if helper and process.ppid() == self.root.pid else "workers"
+
+    def by_role(self) -> dict[str, float]:
+        """CPU seconds per role (a worker that exits between samples loses < 0.2 s)."""
+        totals = dict.fromkeys(("parent", "workers", "helpers"), 0.0)
+        for pid, seconds in self.cpu.items():
+            totals[self.roles.get(pid, "workers")] += seconds
+        return totals
 
     def stop(self) -> tuple[float, float]:
         self._stop.set()
@@ -130,9 +149,12 @@ def run_monitored(name: str, pages: int, command: list[str], log: Path) -> Figur
     if code != 0:
         raise SystemExit(f"{name} failed ({code}); see {log}:\n{log.read_text()[-3000:]}")
     processes = "+".join(f"{size / 2**20:.0f}" for size in monitor.at_peak)
-    note = f"{summary_note(log.read_text())}; RSS MB per process at peak {processes}"
-    if parent_cpu is not None:
-        note += f"; parent CPU/page {1000 * parent_cpu / pages:.1f} ms"
+    roles = monitor.by_role()  # the parent's share is main's "parent CPU/page"
+    split = " ".join(f"{role} {1000 * seconds / pages:.1f}" for role, seconds in roles.items())
+    note = (
+        f"{summary_note(log.read_text())}; CPU ms/page by process: {split}; "
+        f"RSS MB per process at peak {processes}"
+    )
     figure = Figure(name, pages, seconds, cpu, peak, monitor.peak_pss / 2**20, note=note)
     figure.parent_cpu = parent_cpu
     return figure

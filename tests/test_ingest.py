@@ -12,6 +12,8 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -176,6 +178,57 @@ def test_sources_come_from_the_configured_domains_else_the_registered_domain():
     assert registered_domain("https://news.example.co.uk/a") == "example.co.uk"
     assert matcher.source_for("https://www.bbc.co.uk/news/x") == "bbc.co.uk"
     assert SourceMatcher.from_config(None, "mine").source_for("https://x.example/") == "mine"
+
+
+def test_a_page_whose_analysis_raises_costs_only_itself_in_its_pool_task():
+    """The pool gets several pages per task: each comes back on its own, in order, and
+    one whose analysis raises (here a body that is text, not bytes) is reported alone."""
+    from newsclaims.archives.analyse import Crashed, analyse_archived, analyse_pages
+    from newsclaims.pages.analyse import AnalysisOptions
+
+    config = load_sources(FIXTURE_SOURCES)
+    options = AnalysisOptions(topic=config.topic, min_words=config.crawl.min_words)
+    matcher = SourceMatcher.from_config(config)
+    seeds = [e["url"] for e in EXPECTED if e["kind"] == "seed_article"][:2]
+    when = datetime(2014, 12, 3, 10, tzinfo=UTC)
+    good = [
+        ArchivedPage(url=u, body=fixture_file(u).read_bytes(), origin=u, fetched_at=when)
+        for u in seeds
+    ]
+    bad = ArchivedPage(url=seeds[0], body="<html>text</html>", origin="bad")  # type: ignore[arg-type]
+    results = analyse_pages([good[0], bad, good[1]], options, matcher)
+    assert results[0] == analyse_archived(good[0], options, matcher)
+    assert results[2] == analyse_archived(good[1], options, matcher)
+    assert [r.verdict for r in (results[0], results[2])] == ["article", "article"]  # type: ignore[union-attr]
+    assert isinstance(results[1], Crashed) and results[1].kind == "TypeError"
+
+
+# The ingest's pool as the driver starts it, in a fresh interpreter (a forkserver already
+# running in the test process would keep the preload it started with).
+POOL_MODULES = """
+import sys
+from newsclaims.ingest.driver import Ingest
+from newsclaims.pages.options import AnalysisOptions
+
+if __name__ == "__main__":
+    pool = Ingest("sqlite://", None, AnalysisOptions(), workers=1)._new_pool()
+    loaded = "sorted(m for m in ('newsclaims.archives.analyse', 'newsclaims.pages.preload', 'py3langid') if m in __import__('sys').modules)"
+    in_worker = pool.submit(eval, loaded).result(timeout=120)
+    pool.shutdown()
+    print("trafilatura" in sys.modules, in_worker)
+"""
+
+
+def test_ingest_workers_fork_with_the_analysis_loaded_and_the_parent_never_loads_it():
+    """Each worker used to import the analysis on its own (~0.8 s of CPU, again for every
+    recycled worker), and the parent loaded it only to name the worker's function."""
+    done = subprocess.run(
+        [sys.executable, "-c", POOL_MODULES], capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == (
+        "False ['newsclaims.archives.analyse', 'newsclaims.pages.preload', 'py3langid']"
+    )
 
 
 # -- the command, on both databases --------------------------------------------------------
@@ -362,3 +415,43 @@ def test_a_page_the_database_refuses_costs_an_ingest_only_that_page(db_url, tmp_
             assert [(url, reason[:16]) for url, reason in errors] == [(refused, "could not store:")]
     finally:
         engine.dispose()
+
+
+def test_ingest_stores_in_archive_order_whichever_worker_finishes_first(db_url, tmp_path):
+    """Results are written in the archive's order, not as workers finish them: a claim's
+    wording and every id then follow the archive, the same for any number of workers (the
+    first page here is ~1 MB, slow to analyse, so the other worker finishes the rest first)."""
+    from newsclaims.fixtureweb.generated import GeneratedSite
+    from newsclaims.storage import database as db
+
+    site = GeneratedSite(40)
+    sources = tmp_path / "gen.toml"
+    sources.write_text(site.sources_toml())
+    path = tmp_path / "ordered.warc.gz"
+    filler = "".join(
+        f"<p>Officials described the {n}th convoy of the campaign as routine and orderly.</p>"
+        for n in range(12_000)
+    ).encode()
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for number in range(site.count):
+            found = site.page(site.article_path(number))
+            assert found is not None
+            body = found[1]
+            if number == 0:
+                body = body.replace(b"</article>", filler + b"</article>")
+            writer.write_record(_record(writer, site.article_url(number), body, "text/html"))
+    result = run_cli(
+        "ingest", "--sources", str(sources), "--workers", "2", str(path), "--db", db_url
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = db.make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                select(models.Article.canonical_url).order_by(models.Article.id)
+            ).scalars()
+            order = [url_key(url) for url in stored]
+    finally:
+        engine.dispose()
+    assert order == [url_key(site.article_url(n)) for n in range(site.count)]

@@ -3,37 +3,22 @@
 Runs in the ingest worker processes. The page becomes the same ``FetchedPage`` a crawl
 would have yielded and goes through ``pages.analyse.analyse_page``, the one analysis path,
 so an archived page and a crawled one are stored alike. Only the article (or why there is
-none) goes back to the parent, never the HTML.
+none) goes back to the parent, never the HTML. The pool's entry points and what they
+return are in ``archives.worker``, which the parent imports without this module.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import ValidationError
 
 from newsclaims.archives.records import ArchivedPage
 from newsclaims.archives.sources import SourceMatcher
+from newsclaims.archives.worker import Crashed, PageResult, Verdict
 from newsclaims.pages.analyse import AnalysisOptions, analyse_page
 from newsclaims.pages.decoding import decode_html
 from newsclaims.pages.errors import ExtractionError, NotAnArticle, NotHTML
 from newsclaims.pages.extraction import declared_url
-from newsclaims.processes import exit_with
-from newsclaims.records import Article, FetchedPage
-
-Verdict = Literal["article", "off_topic", "not_article", "not_html", "error"]
-
-
-@dataclass(frozen=True)
-class PageResult:
-    verdict: Verdict
-    origin: str
-    url: str | None = None
-    source: str | None = None
-    article: Article | None = None
-    reason: str | None = None
-    repeated_paragraphs: int = 0
+from newsclaims.records import FetchedPage
 
 
 def fetched_page(page: ArchivedPage, matcher: SourceMatcher) -> FetchedPage:
@@ -42,7 +27,9 @@ def fetched_page(page: ArchivedPage, matcher: SourceMatcher) -> FetchedPage:
     url = page.url or declared_url(html) or page.fallback_url
     if url is None:
         raise ExtractionError("no URL: the record has none and the page declares none")
-    fetched = FetchedPage(
+    # fetched_at in the constructor, not assigned after: one validation instead of two.
+    when = {} if page.fetched_at is None else {"fetched_at": page.fetched_at}
+    return FetchedPage(
         url=url,
         requested_url=url,
         source=matcher.source_for(url),
@@ -50,10 +37,8 @@ def fetched_page(page: ArchivedPage, matcher: SourceMatcher) -> FetchedPage:
         html=html,
         encoding=encoding,
         discovered_via="archive",
+        **when,
     )
-    if page.fetched_at is not None:
-        fetched.fetched_at = page.fetched_at
-    return fetched
 
 
 def analyse_archived(
@@ -87,18 +72,15 @@ def analyse_archived(
     )
 
 
-# -- in the worker process -----------------------------------------------------------
-_WORKER: tuple[AnalysisOptions, SourceMatcher] | None = None
-
-
-def init_worker(options: AnalysisOptions, matcher: SourceMatcher, ingest_pid: int) -> None:
-    """Pool initializer: the options travel once per worker, not once per page; the
-    worker ends with the ingest that started it, even a SIGKILLed one."""
-    global _WORKER
-    _WORKER = (options, matcher)
-    exit_with(ingest_pid)
-
-
-def analyse_in_worker(page: ArchivedPage) -> PageResult:
-    assert _WORKER is not None, "init_worker() runs first"
-    return analyse_archived(page, *_WORKER)
+def analyse_pages(
+    pages: list[ArchivedPage], options: AnalysisOptions, matcher: SourceMatcher
+) -> list[PageResult | Crashed]:
+    """Each page of one pool task on its own, in order: a page whose analysis raises costs
+    only itself, as when every page was a task of its own."""
+    results: list[PageResult | Crashed] = []
+    for page in pages:
+        try:
+            results.append(analyse_archived(page, options, matcher))
+        except Exception as exc:  # a bug in analysis: reported by the parent, go on
+            results.append(Crashed(type(exc).__name__, str(exc)))
+    return results

@@ -79,7 +79,7 @@ def _stderr(line: str) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from newsclaims.ingest.driver import Ingest
-    from newsclaims.pages.analyse import AnalysisOptions
+    from newsclaims.pages.options import AnalysisOptions
     from newsclaims.storage import database as db
 
     missing = [path for path in args.paths if not path.exists()]

@@ -1,11 +1,15 @@
 """Read archives record by record, analyse in a process pool, store in batched transactions.
 
-The parent process only reads records (headers and bytes) and writes to the database;
-every page is analysed in a worker by ``archives.analyse`` → ``pages.analyse.analyse_page``,
-and stored by ``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per
-transaction). At most ``workers × IN_FLIGHT_PER_WORKER`` pages are in flight, so memory is
-flat whatever the archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages
-so no worker-side cache grows without bound.
+The parent process only reads records (headers and bytes) and writes to the database, and
+never imports the analysis (``archives.worker``); every page is analysed in a worker by
+``archives.analyse`` → ``pages.analyse.analyse_page``, and stored by
+``storage.writer.BatchWrite`` (``write_article``'s steps, many articles per transaction). Pages go to the pool ``PAGES_PER_TASK`` at a time; at most
+``workers × IN_FLIGHT_PER_WORKER`` pages are in flight (and ``REORDER_TASKS`` times as many
+tasks may wait, finished, behind an earlier one), so memory is flat whatever the
+archive's size, and workers are replaced after ``TASKS_PER_WORKER`` pages so no
+worker-side cache grows without bound. Results are written in the archive's order, not as
+workers finish them (a claim takes the wording of the mention written first, so that order
+decides it): the same archive gives the same rows with any number of workers.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -27,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims import runstats
-from newsclaims.archives.analyse import PageResult, analyse_in_worker, init_worker
 from newsclaims.archives.reader import read_paths
 from newsclaims.archives.records import ArchivedPage, Damaged, Skipped
 from newsclaims.archives.sources import SourceMatcher
+from newsclaims.archives.worker import Crashed, PageResult, analyse_in_worker, init_worker
 from newsclaims.config.sources import SourcesFile
-from newsclaims.pages.analyse import AnalysisOptions
+from newsclaims.pages.options import AnalysisOptions
 from newsclaims.records import Article, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
@@ -42,6 +46,13 @@ from newsclaims.storage.writer import BatchWrite
 
 IN_FLIGHT_PER_WORKER = 8
 TASKS_PER_WORKER = 500
+PAGES_PER_TASK = 4
+"""Pages per pool task: each task costs the parent a future, a hand-off through the
+pool's feeder and result threads and a wake-up of the reading loop, and the worker a
+pickled reply; four pages per task share those (one page per task is what it was)."""
+REORDER_TASKS = 4
+"""Finished tasks held back behind an unfinished earlier one, per task in flight: the
+workers go on past a slow page while its results wait, with memory still bounded."""
 BATCH_SIZE = 50
 BATCH_SECONDS = 2.0
 
@@ -89,6 +100,8 @@ class IngestSummary:
 
 
 Report = Callable[[str], None]
+Tasks = deque[tuple[Future[list[PageResult | Crashed]], int]]
+"""Pool tasks in the archive's order, each with its page count."""
 
 
 class Ingest:
@@ -137,7 +150,9 @@ class Ingest:
                 )
             self.run_id = runs.start_run(self.store.sessions, "ingest")
         pool = self._new_pool()
-        in_flight: set[Future[PageResult]] = set()
+        in_flight: Tasks = deque()  # in the archive's order
+        most_tasks = max(1, self.workers * IN_FLIGHT_PER_WORKER // PAGES_PER_TASK)
+        pages: list[ArchivedPage] = []
         last_report = started
         status = "failed"
         try:
@@ -145,11 +160,12 @@ class Ingest:
                 self.summary.stats[RECORDS] += 1
                 if isinstance(event, ArchivedPage):
                     self.summary.stats[runstats.FETCHED] += 1
-                    pool, future = self._submit(pool, event)
-                    in_flight.add(future)
-                    if len(in_flight) >= self.workers * IN_FLIGHT_PER_WORKER:
-                        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                        self._collect(done)
+                    pages.append(event)
+                    if len(pages) >= PAGES_PER_TASK:
+                        pool, future = self._submit(pool, pages)
+                        in_flight.append((future, len(pages)))
+                        pages = []
+                        self._collect(in_flight, most_tasks)
                 elif isinstance(event, Skipped):
                     self.summary.stats[f"{SKIPPED}/{event.kind}"] += 1
                 else:
@@ -161,7 +177,10 @@ class Ingest:
                     self.summary.seconds = now - started
                     self.progress(self.summary.progress_line())
                     last_report = now
-            self._collect(wait(in_flight).done)
+            if pages:
+                pool, future = self._submit(pool, pages)
+                in_flight.append((future, len(pages)))
+            self._collect(in_flight, 0)
             self._flush()
             self._wait_for_writes(0)
             status = "finished"
@@ -173,37 +192,67 @@ class Ingest:
         return self.summary
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver, as the crawl's pool: workers start clean and are recycled.
+        # forkserver, as the crawl's pool: workers start clean and are recycled. The
+        # forkserver loads the analysis and the language model once (pages.preload), so a
+        # worker is forked with them in place: each used to import them itself, ~0.8 s of
+        # CPU per worker, i.e. every TASKS_PER_WORKER pages (no-op if it already runs).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(
+            ["__main__", "newsclaims.archives.analyse", "newsclaims.pages.preload"]
+        )
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("forkserver"),
+            mp_context=context,
             initializer=init_worker,
             initargs=(self.options, self.matcher, os.getpid()),
-            max_tasks_per_child=TASKS_PER_WORKER,
+            max_tasks_per_child=max(1, TASKS_PER_WORKER // PAGES_PER_TASK),
         )
 
     def _submit(
-        self, pool: ProcessPoolExecutor, page: ArchivedPage
-    ) -> tuple[ProcessPoolExecutor, Future[PageResult]]:
+        self, pool: ProcessPoolExecutor, pages: list[ArchivedPage]
+    ) -> tuple[ProcessPoolExecutor, Future[list[PageResult | Crashed]]]:
         try:
-            return pool, pool.submit(analyse_in_worker, page)
+            return pool, pool.submit(analyse_in_worker, pages)
         except BrokenProcessPool:
             self.summary.pool_broken = True
             self.warn("an analysis worker died; starting a new pool")
             pool.shutdown(wait=False, cancel_futures=True)
             pool = self._new_pool()
-            return pool, pool.submit(analyse_in_worker, page)
+            return pool, pool.submit(analyse_in_worker, pages)
 
     # -- results --------------------------------------------------------------------------
-    def _collect(self, done: Iterable[Future[PageResult]]) -> None:
-        for future in done:
-            try:
-                result = future.result()
-            except Exception as exc:  # a bug in analysis or a dead worker: count, go on
-                self.summary.stats[runstats.ERRORS] += 1
-                self.warn(f"analysis failed: {type(exc).__name__}: {exc}")
-                continue
-            self._result(result)
+    def _collect(self, in_flight: Tasks, most_tasks: int) -> None:
+        """Take the results of the tasks at the head of ``in_flight`` that are finished,
+        in order; wait while ``most_tasks`` or more are unfinished, or while too many
+        finished ones wait behind an unfinished head (``most_tasks`` 0: wait for all)."""
+        held = max(1, most_tasks) * REORDER_TASKS
+        while True:
+            while in_flight and in_flight[0][0].done():
+                self._take(*in_flight.popleft())
+            unfinished = [future for future, _ in in_flight if not future.done()]
+            if not unfinished or (len(unfinished) < most_tasks and len(in_flight) < held):
+                return
+            waiting_on = unfinished if len(in_flight) < held else unfinished[:1]
+            wait(waiting_on, return_when=FIRST_COMPLETED)
+
+    def _take(self, future: Future[list[PageResult | Crashed]], count: int) -> None:
+        """A finished task's results, each page as if it had been a task of its own."""
+        try:
+            results = future.result()
+        except Exception as exc:  # a dead worker: every page of the task failed
+            for _ in range(count):
+                self._crashed(Crashed(type(exc).__name__, str(exc)))
+            return
+        for result in results:
+            if isinstance(result, Crashed):
+                self._crashed(result)
+            else:
+                self._result(result)
+
+    def _crashed(self, crash: Crashed) -> None:
+        """A bug in analysis or a dead worker: count, go on."""
+        self.summary.stats[runstats.ERRORS] += 1
+        self.warn(f"analysis failed: {crash.kind}: {crash.message}")
 
     def _result(self, result: PageResult) -> None:
         stats = self.summary.stats
