@@ -8,8 +8,6 @@ the token, and each later test is one bit operation on `Token.flags`.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from newsclaims.quotes.cues import CUES
 from newsclaims.speakers.lexicon import (
     CONNECTORS,
@@ -19,8 +17,16 @@ from newsclaims.speakers.lexicon import (
     SUBJECT_PRONOUNS,
     read_words,
 )
+from newsclaims.speakers.memo import word_memo
 from newsclaims.speakers.organisations import ORG_GENERIC, ORG_HEADS, SOURCE_HEADS
-from newsclaims.speakers.words import bare, is_capitalised, is_np_word, is_role_noun, is_role_word
+from newsclaims.speakers.words import (
+    bare,
+    bare_uncached,
+    is_capitalised,
+    is_np_word,
+    is_role_noun,
+    is_role_word,
+)
 
 FUNCTION_WORDS = (
     NON_NAME_WORDS | frozenset(CUES) | read_words("newsclaims.quotes", "function_words.txt")
@@ -80,7 +86,7 @@ def _role_bits(text: str, goes_on: int, ends: int) -> int:
     return goes_on
 
 
-@lru_cache(maxsize=1 << 16)
+@word_memo(1 << 16)
 def word_flags(word: str) -> int:
     """Every bit of a word token."""
     bits = WORD | _any_token_bits(bare(word))
@@ -104,7 +110,7 @@ def word_flags(word: str) -> int:
     return bits
 
 
-@lru_cache(maxsize=1 << 10)
+@word_memo(1 << 10)
 def mark_flags(mark: str) -> int:
     """The bits of a punctuation token."""
     return _any_token_bits(bare(mark))
@@ -113,4 +119,4 @@ def mark_flags(mark: str) -> int:
 def quote_flags(quote: str) -> int:
     """The bits of a quote token (rules read `bare(token.text)` of any token); not
     memoised, as quotes seldom repeat."""
-    return _any_token_bits(bare.__wrapped__(quote))
+    return _any_token_bits(bare_uncached(quote))

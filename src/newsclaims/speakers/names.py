@@ -8,12 +8,12 @@ carries a first-name dictionary of some 40,000 names; both are pure data, no mod
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import gender_guesser.detector as gender_detector  # type: ignore[import-untyped]
 from nameparser.config import CONSTANTS
 
 from newsclaims.speakers.lexicon import Gender, read_words
+from newsclaims.speakers.memo import word_memo
 
 PARTY_LABELS = read_words("newsclaims.speakers", "party_labels.txt")
 _TITLES = frozenset(t.casefold().strip(".") for t in CONSTANTS.titles) | read_words(
@@ -55,7 +55,7 @@ def is_name_prefix(word: str) -> bool:
     return low in _PREFIXES or low in {"abdel", "abdul", "abd", "abu", "umm", "bin", "ibn"}
 
 
-@lru_cache(maxsize=1 << 14)
+@word_memo(1 << 14)
 def first_name_gender(first: str) -> Gender | None:
     """The gender a first name usually has (`Melanie` f, `Sergei` m), None when unsure."""
     if len(first) < 2 or not first[0].isalpha():
@@ -63,7 +63,7 @@ def first_name_gender(first: str) -> Gender | None:
     return _GENDERS.get(_DETECTOR.get_gender(first.strip(".")))
 
 
-@lru_cache(maxsize=1 << 14)
+@word_memo(1 << 14)
 def is_known_first_name(first: str) -> bool:
     """A word the first-name dictionary knows (`Anthony`, `Jim`): the name is a person's."""
     if len(first) < 2 or not first[0].isupper():

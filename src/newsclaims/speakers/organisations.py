@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from newsclaims.speakers.lexicon import CONNECTORS, ORG_WORDS, PLACE_WORDS, ROLE_HEADS, read_words
+from newsclaims.speakers.memo import pair_memo, word_memo
 from newsclaims.speakers.names import is_known_first_name, is_name_suffix
 from newsclaims.speakers.words import bare, is_acronym, is_capitalised
 
@@ -94,7 +95,7 @@ def is_source_description(words: Sequence[str]) -> bool:
     return bool(words) and words[-1].islower() and bare(words[-1]) in SOURCE_HEADS
 
 
-@lru_cache(maxsize=1 << 14)
+@word_memo(1 << 14)
 def initials(name: str) -> str:
     """`Syrian Observatory for Human Rights` → `SOHR` (connectors skipped)."""
     return "".join(w[0] for w in _content(name.replace("-", " ").split()) if w[:1].isalpha())
@@ -106,7 +107,7 @@ def org_words(name: str) -> tuple[str, ...]:
     return tuple(bare(w) for w in _content(name.split()))
 
 
-@lru_cache(maxsize=1 << 16)
+@pair_memo(1 << 16)
 def names_same_org(short: str, full: str) -> bool:
     """`the Observatory`, `SOHR`, `Syrian Observatory` all name `Syrian Observatory for …`."""
     if short.casefold() == full.casefold():

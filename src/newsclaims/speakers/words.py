@@ -7,7 +7,6 @@ cost more than a set membership are memoised (bounded).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from newsclaims.speakers.lexicon import (
     AGENTIVE_ENDINGS,
@@ -23,18 +22,22 @@ from newsclaims.speakers.lexicon import (
     ROLE_MODIFIERS,
     TITLE_HEADS,
 )
+from newsclaims.speakers.memo import word_memo
 from newsclaims.text import fold_quotes
 
 _WORD_CACHE = 1 << 16
 
 
-@lru_cache(maxsize=_WORD_CACHE)
-def bare(word: str) -> str:
+def bare_uncached(word: str) -> str:
     """Lower-case a token and drop a possessive and outer dots, for lexicon look-ups."""
     low = fold_quotes(word).casefold()
     if low.endswith("'s"):
         low = low[:-2]
     return low.rstrip(".'")
+
+
+bare = word_memo(_WORD_CACHE)(bare_uncached)
+"""`bare_uncached`, memoised: words repeat (quotes, which seldom do, call the other)."""
 
 
 def is_capitalised(word: str) -> bool:
@@ -55,14 +58,14 @@ def is_possessive(word: str) -> bool:
     return word.endswith(("'s", "’s", "s'", "s’"))
 
 
-@lru_cache(maxsize=_WORD_CACHE)
+@word_memo(_WORD_CACHE)
 def is_acronym(word: str) -> bool:
     """All-capital tokens (BBC, ISIS, NATO) name organisations, not people."""
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and "." not in word
 
 
-@lru_cache(maxsize=_WORD_CACHE)
+@word_memo(_WORD_CACHE)
 def is_role_noun(word: str) -> bool:
     """A job noun: from the list, or a lower-case agent noun (`frontman`, `songwriter`)."""
     low = bare(word)
@@ -77,7 +80,7 @@ def is_role_noun(word: str) -> bool:
     )
 
 
-@lru_cache(maxsize=_WORD_CACHE)
+@word_memo(_WORD_CACHE)
 def is_role_word(word: str) -> bool:
     """A role head or a word that qualifies one (`Secretary`, `Foreign`, `deputy`)."""
     low = bare(word)
@@ -90,7 +93,7 @@ def is_particle_joined(word: str) -> bool:
     return bool(dash) and head.casefold() + "-" in NAME_PARTICLES and is_capitalised(rest)
 
 
-@lru_cache(maxsize=_WORD_CACHE)
+@word_memo(_WORD_CACHE)
 def is_name_word(word: str) -> bool:
     """A token that can belong to a person's name: capitalised, not a known non-name."""
     if not word or not word[0].isalpha():
@@ -105,8 +108,7 @@ def is_name_word(word: str) -> bool:
     return low not in NON_NAME_WORDS
 
 
-@lru_cache(maxsize=_WORD_CACHE)
-@lru_cache(maxsize=_WORD_CACHE)
+@word_memo(_WORD_CACHE)
 def is_np_word(word: str) -> bool:
     """A token that may sit inside a speaker noun phrase (name, role, rank, place)."""
     low = bare(word)
