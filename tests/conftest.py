@@ -108,6 +108,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database, for what only a server can show (concurrent
+    writers, length limits): such a test runs once, never skipped on SQLite."""
+    yield from _fresh_database(request, "postgres", tmp_path)
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     engine = db.make_engine(db_url)
     yield engine

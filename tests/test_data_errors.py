@@ -109,3 +109,46 @@ def test_a_spooled_item_the_database_refuses_is_recorded_not_kept_in_the_spool(d
     assert stored.url.endswith("/fine")
     assert error.url.endswith("out-of-range") and error.reason.startswith("could not store: ")
     assert run_row.errors == 1 and run_row.replayed == 2 and run_row.status != "spooled"
+
+
+@pytest.mark.postgres
+def test_a_deadlock_is_a_conflict_to_run_again_not_an_outage(postgres_url):
+    """Two transactions locking two rows in opposite orders: PostgreSQL ends one of them.
+    That is a conflict to run again at once (the page-state recorder does), with one line
+    naming the database, not "cannot reach the database" (which waits out a backoff and
+    then spools, or drops a batch of page states)."""
+    import threading
+
+    from sqlalchemy import text
+
+    from newsclaims.storage.errors import TransactionConflict
+
+    engine = db.make_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO sources (name, display_name) VALUES ('a', 'A'), ('b', 'B')")
+        )
+    locked = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def transaction(first: str, second: str) -> None:
+        try:
+            with db.database_errors(postgres_url), engine.begin() as connection:
+                update = text("UPDATE sources SET display_name = name WHERE name = :name")
+                connection.execute(update, {"name": first})
+                locked.wait()
+                connection.execute(update, {"name": second})
+        except Exception as exc:
+            errors.append(exc)
+
+    workers = [threading.Thread(target=transaction, args=pair) for pair in (("a", "b"), ("b", "a"))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    engine.dispose()
+    assert len(errors) == 1, errors
+    assert isinstance(errors[0], TransactionConflict), repr(errors[0])
+    message = str(errors[0])
+    assert "conflicted with a concurrent one" in message and "deadlock" in message
+    assert db.safe_url(postgres_url) in message and "\n" not in message

@@ -116,6 +116,26 @@ def test_a_section_front_of_teaser_links_is_not_an_article():
         extract_article(_page("", f"<main><h1>World</h1>{teasers}</main>"), "http://x.test/", "x")
 
 
+def test_a_bare_list_of_headline_links_is_a_page_of_links():
+    """A front page that is only a heading and a list of headline links: trafilatura finds
+    no main text in it and falls back to the page's text as one block, without its links;
+    the lines that are a link's text still count as link text (it was stored, words
+    dated in the headlines making a "website" page look like dated prose)."""
+    places = ["Mosul", "Kobani", "Raqqa", "Tikrit", "Baiji", "Sinjar", "Ramadi", "Haditha"]
+    verbs = ["hit", "struck", "damaged", "targeted", "pushed back"]
+    teasers = "".join(
+        f'<li><a href="http://x.test/world/2014/12/0{i % 9 + 1}/story-{i}.html">Air strikes '
+        f"{verbs[i % 5]} convoys near {places[i % 8]}</a></li>"
+        for i in range(60)
+    )
+    html = _page(
+        '<title>X News</title><meta property="og:type" content="website">',
+        f"<h1>X News</h1><ul>{teasers}</ul>",
+    )
+    with pytest.raises(NotAnArticle, match="page of links"):
+        extract_article(html, "http://x.test/", "x")
+
+
 def test_a_website_page_without_date_or_article_url_is_not_an_article():
     html = _page('<meta property="og:type" content="website">', f"<main><p>{BRIEF}</p></main>")
     with pytest.raises(NotAnArticle, match="website"):

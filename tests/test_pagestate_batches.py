@@ -112,9 +112,10 @@ def test_writes_of_one_url_in_one_batch_keep_their_order(db_url):
     assert middleware.batches == 1
 
 
-def test_a_refused_record_costs_only_its_own_page(db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite stores a string of any length: nothing is refused")
+@pytest.mark.postgres
+def test_a_refused_record_costs_only_its_own_page(postgres_url):
+    """(PostgreSQL: SQLite stores a string of any length, nothing is refused.)"""
+    db_url = postgres_url
     middleware, spider = _middleware(db_url)
     asyncio.run(_open(middleware, spider))
     good = [f"http://gen.test/news/{n}.html" for n in range(5)]
@@ -127,13 +128,13 @@ def test_a_refused_record_costs_only_its_own_page(db_url):
     assert set(_rows(db_url)) == set(good)
 
 
-def test_two_workers_recording_the_same_pages_in_any_order_do_not_deadlock(db_url):
+@pytest.mark.postgres
+def test_two_workers_recording_the_same_pages_in_any_order_do_not_deadlock(postgres_url):
     """Distributed workers share one PostgreSQL; a batch is a transaction of many upserts,
     so two batches touching the same rows in opposite orders could each wait for the other
     (PostgreSQL then kills one: a whole batch of records lost). Rows are written in one
-    order, whatever order the pages finished in."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite runs one writer at a time: nothing to deadlock")
+    order, whatever order the pages finished in. (SQLite runs one writer at a time.)"""
+    db_url = postgres_url
     engine = db.make_engine(db_url)
     sessions = db.make_sessionmaker(engine)
     urls = [f"http://gen.test/news/{n}.html" for n in range(400)]

@@ -40,7 +40,7 @@ from newsclaims.discovery.feeds import Entry
 from newsclaims.records import Article, FetchedPage, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import pagestate
-from newsclaims.storage.errors import DataRejected
+from newsclaims.storage.errors import DataRejected, TransactionConflict
 from newsclaims.storage.pagestate import KnownPage, PageRecord
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class Incremental:
         try:
             self.engine = db.make_engine(self.url)
             self.sessions = db.make_sessionmaker(self.engine)
-            with db.database_errors():
+            with db.database_errors(self.url):
                 self.known = pagestate.load(self.sessions)
         except Exception as exc:  # no state (database down): this run fetches everything
             logger.warning("incremental state unavailable, fetching every page: %s", exc)
@@ -172,7 +172,10 @@ class Incremental:
         if self.sessions is None:
             return
         try:
-            self._transaction(batch)
+            try:
+                self._transaction(batch)
+            except TransactionConflict:  # another worker's transaction: run it again
+                self._transaction(batch)
         except DataRejected as exc:  # one bad record: the others are written one by one
             if len(batch) == 1:
                 logger.warning("could not record page state: %s", exc)
@@ -183,7 +186,7 @@ class Incremental:
             logger.warning("could not record the state of %d pages: %s", len(batch), exc)
 
     def _transaction(self, batch: list[Operation]) -> None:
-        with db.database_errors(), self.sessions.begin() as session:
+        with db.database_errors(self.url), self.sessions.begin() as session:
             for func, args in _merged(batch):
                 func(session, *args)
         self.batches += 1

@@ -79,7 +79,7 @@ def extract_page(
 
     document = trafilatura_document(tree, url, today)
     title = collapse_whitespace(document.title) if document and document.title else None
-    blocks = _blocks(document.body, title) if document and document.body is not None else []
+    blocks = _blocks(document.body, title, tree) if document and document.body is not None else []
     words = _word_count(blocks)
     if not blocks:
         raise NotAnArticle("no main text found")
@@ -138,9 +138,17 @@ def _block_text(element: etree._Element) -> str:
     return collapse_whitespace("".join(element.itertext()))
 
 
-def _blocks(body: etree._Element, title: str | None) -> list[tuple[str, float]]:
-    """Reading-order text blocks of trafilatura's tree, with the share that is link text."""
+def _blocks(
+    body: etree._Element, title: str | None, page: lxml.html.HtmlElement
+) -> list[tuple[str, float]]:
+    """Reading-order text blocks of trafilatura's tree, with the share that is link text.
+
+    A block of several lines without links is what trafilatura's fallback makes of a
+    page it found no main text in (the whole page's text, its links gone): there a line
+    that is the text of one of the page's links counts as link text.
+    """
     blocks: list[tuple[str, float]] = []
+    anchors: set[str] | None = None
     for element in body.iter(*_TEXT_BLOCKS):
         if element.tag in {"quote", "item"} and element.find(".//p") is not None:
             continue  # its <p> children are visited on their own
@@ -149,11 +157,22 @@ def _blocks(body: etree._Element, title: str | None) -> list[tuple[str, float]]:
         text = _block_text(element)
         if not text or (element.tag == "head" and title and text == title):
             continue
-        link_text = sum(
-            len(collapse_whitespace("".join(r.itertext()))) for r in element.iter("ref")
-        )
+        refs = list(element.iter("ref"))
+        link_text = sum(len(collapse_whitespace("".join(r.itertext()))) for r in refs)
+        if not refs:
+            lines = "".join(element.itertext()).splitlines()
+            if len(lines) > 1:
+                anchors = _anchor_texts(page) if anchors is None else anchors
+                link_text = sum(
+                    len(line) for line in map(collapse_whitespace, lines) if line in anchors
+                )
         blocks.append((text, min(link_text / len(text), 1.0)))
     return blocks
+
+
+def _anchor_texts(page: lxml.html.HtmlElement) -> set[str]:
+    """The text of every link of the page, as ``_block_text`` collapses it."""
+    return {collapse_whitespace("".join(a.itertext())) for a in page.iter("a")} - {""}
 
 
 def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> Document | None:

@@ -386,7 +386,7 @@ class StorePipeline:
         stats = self.stats.get_stats()
         status = runstats.run_status(reason, runstats.counts(stats), len(self.spool))
         try:
-            with db.database_errors():
+            with db.database_errors(self.url):
                 failed = failed_checks(
                     self.config.checks,
                     runstats.counts(self.stats.get_stats()),

@@ -21,7 +21,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsclaims.config.environment import SettingError, database_timeouts, database_url
-from newsclaims.storage.errors import DatabaseMisconfigured, DatabaseUnavailable, DataRejected
+from newsclaims.storage.errors import (
+    DatabaseMisconfigured,
+    DatabaseUnavailable,
+    DataRejected,
+    TransactionConflict,
+)
 
 # Found through the package (the wheel ships them), never through the checkout.
 MIGRATIONS_DIR = Path(str(resources.files("newsclaims.migrations")))
@@ -239,6 +244,9 @@ def _reason(exc: DBAPIError) -> str:
     return " ".join(text.replace("FATAL:", "").split())
 
 
+_CONFLICTS = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+
+
 def _where(url: str | URL | None) -> str:
     """How a message names the database: an SQLite file by its path, a server by its URL."""
     if url is None:
@@ -290,6 +298,11 @@ def translate(exc: DBAPIError, url: str | URL | None = None) -> DatabaseUnavaila
         return DatabaseMisconfigured(f"database {where}: {reason}")
     if sqlstate.startswith(("22", "23")) or isinstance(orig, sqlite3.IntegrityError):
         return DataRejected(f"database {where} refused a value: {reason}")
+    if sqlstate in _CONFLICTS:
+        return TransactionConflict(
+            f"database {where} ended a transaction that conflicted with a concurrent one "
+            f"({reason}); it can be run again"
+        )
     if sqlstate == "57014" or "statement timeout" in lowered:
         return DatabaseUnavailable(
             f"database {where} did not finish a statement in time ({reason}); "

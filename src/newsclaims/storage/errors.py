@@ -35,6 +35,13 @@ class DataRejected(DatabaseUnavailable):
     exit_code = 1
 
 
+class TransactionConflict(DatabaseUnavailable):
+    """PostgreSQL ended this transaction because it conflicted with a concurrent one
+    (a deadlock, a serialization failure): nothing is wrong, the same write can be run
+    again at once. A subclass of ``DatabaseUnavailable`` so a writer that does not retry
+    it still spools or re-fetches instead of losing it."""
+
+
 class LockHeld(RuntimeError):
     """Another live run holds the crawl lock; the message names it and when it expires."""
 

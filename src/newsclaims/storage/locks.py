@@ -166,6 +166,7 @@ class Lease:
         shared: bool = False,
         on_lost: Callable[[], object] | None = None,
     ) -> None:
+        self.url = url
         self.engine = db.make_engine(url)
         self.sessions = db.make_sessionmaker(self.engine)
         self.owner, self.ttl, self.name = owner, ttl, name
@@ -177,7 +178,7 @@ class Lease:
 
     def __enter__(self) -> Lease:
         try:
-            with db.database_errors():
+            with db.database_errors(self.url):
                 acquire(self.sessions, self.name, self.owner, self.ttl, self.holder)
         except BaseException:
             self.engine.dispose()
