@@ -23,7 +23,7 @@ from .conftest import BACKENDS, FAST_CRAWL, CrawlResult, _fresh_database, run_cl
 
 # path → (where it ends, a substring of its fetch_errors reason or None for an article)
 OUTCOMES: dict[str, tuple[str, str | None]] = {
-    "/": ("skipped", "off topic"),
+    "/": ("skipped", "a page of links"),  # a list of links, nothing else
     "/news/quay-closed.html": ("article", None),
     "/news/ferry-delays.html": ("article", None),
     "/quote-flood.html": ("article", None),
