@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def word_memo(maxsize: int) -> Callable[[Callable[[str], _T]], Callable[[str], _T]]:
@@ -28,15 +29,9 @@ def word_memo(maxsize: int) -> Callable[[Callable[[str], _T]], Callable[[str], _
             try:
                 return cache[word]
             except KeyError:
-                value = fn(word)
-                if len(cache) >= maxsize:
-                    cache.clear()
-                cache[word] = value
-                return value
+                return _remember(cache, maxsize, word, fn(word))
 
-        wrapper = update_wrapper(cached, fn)
-        wrapper.cache = cache  # type: ignore[attr-defined]
-        return wrapper
+        return _exposed(cached, fn, cache)
 
     return decorate
 
@@ -53,14 +48,23 @@ def pair_memo(maxsize: int) -> Callable[[Callable[[str, str], _T]], Callable[[st
             try:
                 return cache[key]
             except KeyError:
-                value = fn(a, b)
-                if len(cache) >= maxsize:
-                    cache.clear()
-                cache[key] = value
-                return value
+                return _remember(cache, maxsize, key, fn(a, b))
 
-        wrapper = update_wrapper(cached, fn)
-        wrapper.cache = cache  # type: ignore[attr-defined]
-        return wrapper
+        return _exposed(cached, fn, cache)
 
     return decorate
+
+
+def _remember(cache: dict[str, _T], maxsize: int, key: str, value: _T) -> _T:
+    """Keep ``value`` (a full cache is emptied first: the functions are pure)."""
+    if len(cache) >= maxsize:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _exposed(cached: _F, fn: Callable[..., object], cache: dict[str, Any]) -> _F:
+    """``cached`` named like ``fn``, its cache readable as ``.cache`` (for the tests)."""
+    update_wrapper(cached, fn)
+    cached.cache = cache  # type: ignore[attr-defined]
+    return cached
