@@ -227,3 +227,35 @@ def test_an_articles_notes_do_not_flush_a_batch_other_items_are_coming_to(db_url
     # the second article; writing each note as it came made four batches
     assert stats[runstats.WRITE_BATCHES] == 2
     assert _count(db_url, models.FetchError) == 1  # one row per URL: the notes' page
+
+
+def test_the_failures_of_a_batch_are_one_transaction(db_url, tmp_path):
+    """Skipped pages and fetch errors are a fifth of a crawl's items: written together,
+    one commit for the batch's failures, not one each."""
+    crawler = store_crawler(db_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=8, NEWSCLAIMS_LOCK_TTL=3600)
+    failures = [
+        FetchFailure(url=f"https://batch.example/gone-{n}", reason="HTTP 404", status=404)
+        for n in range(3)
+    ]
+    commits: list[int] = []
+    results = _run(crawler, [*_articles(5), *failures], commits)
+    assert _count(db_url, models.Article) == 5
+    assert _count(db_url, models.FetchError) == 3
+    assert len(commits) == 2  # the articles, the failures (one per failure was 4)
+    assert all(isinstance(r, Article | FetchFailure) for r in results)
+
+
+@pytest.mark.postgres
+def test_a_refused_failure_costs_only_itself_among_the_failures(postgres_url, tmp_path):
+    """(PostgreSQL: SQLite stores any integer.) A status out of the column's range makes
+    the failures' transaction fail; they are then written one by one."""
+    crawler = store_crawler(postgres_url, tmp_path, NEWSCLAIMS_WRITE_BATCH=3)
+    good = [
+        FetchFailure(url=f"https://batch.example/gone-{n}", reason="HTTP 404", status=404)
+        for n in range(2)
+    ]
+    odd = FetchFailure(url="https://batch.example/odd", reason="HTTP ?", status=2**31)
+    _run(crawler, [good[0], odd, good[1]])
+    _, errors = _stored_urls_and_errors(postgres_url)
+    assert {e.url for e in errors} == {str(f.url) for f in good}
+    assert len(Spool.for_database(tmp_path / "spool", postgres_url)) == 0

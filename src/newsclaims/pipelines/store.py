@@ -312,8 +312,8 @@ class StorePipeline:
         together: bool,
     ) -> None:
         """On the database thread: the batch's articles not yet written (``together``: in
-        one transaction), then its failures; each result goes into ``results`` as it is
-        committed (a retry skips those).
+        one transaction), then its failures (``together``: in one more); each result goes
+        into ``results`` as it is committed (a retry skips those).
 
         A page whose data the database refuses makes the transaction fail: the articles are
         then written one by one, so only that page is refused. An outage raises
@@ -333,9 +333,19 @@ class StorePipeline:
                     self._write_alone(article, results, partial(articles.write_one, position))
         finally:
             results.update((id(articles.articles[i]), o) for i, o in articles.outcomes.items())
-        for item in batch:
-            if isinstance(item, FetchFailure) and id(item) not in results:
-                self._write_alone(item, results, partial(self._write, item))
+        failures = [i for i in batch if isinstance(i, FetchFailure) and id(i) not in results]
+        if together and len(failures) > 1:
+            assert self.store is not None
+            try:
+                with db.database_errors(self.url):
+                    runs.record_errors(self.store.sessions, failures, self.run_id)
+            except DataRejected:
+                pass  # written one by one below
+            else:
+                results.update(dict.fromkeys(map(id, failures)))
+                failures = []
+        for item in failures:
+            self._write_alone(item, results, partial(self._write, item))
 
     def _write_alone(
         self,

@@ -79,33 +79,43 @@ def record_error(
     sessions: sessionmaker[Session], failure: items.FetchFailure, run_id: int | None
 ) -> None:
     """One row per URL: the latest reason, how often, first and last run."""
+    record_errors(sessions, [failure], run_id)
+
+
+def record_errors(
+    sessions: sessionmaker[Session], failures: list[items.FetchFailure], run_id: int | None
+) -> None:
+    """``record_error`` for several failures in one transaction (the crawl's batch: one
+    commit, not one per skipped page), in URL order so that two writers' transactions lock
+    shared rows in the same order."""
     with sessions.begin() as session:
-        insert_ignore(
-            session,
-            models.FetchError,
-            {
-                "url": failure.url,
-                "reason": failure.reason,
-                "status": failure.status,
-                "first_run_id": run_id,
-                "last_run_id": run_id,
-                "first_seen_at": failure.fetched_at,
-                "last_seen_at": failure.fetched_at,
-                "attempts": 0,
-            },
-            ["url"],
-        )
-        session.execute(
-            update(models.FetchError)
-            .where(models.FetchError.url == failure.url)
-            .values(
-                reason=failure.reason,
-                status=failure.status,
-                last_run_id=run_id,
-                last_seen_at=failure.fetched_at,
-                attempts=models.FetchError.attempts + 1,
+        for failure in sorted(failures, key=lambda f: f.url):
+            insert_ignore(
+                session,
+                models.FetchError,
+                {
+                    "url": failure.url,
+                    "reason": failure.reason,
+                    "status": failure.status,
+                    "first_run_id": run_id,
+                    "last_run_id": run_id,
+                    "first_seen_at": failure.fetched_at,
+                    "last_seen_at": failure.fetched_at,
+                    "attempts": 0,
+                },
+                ["url"],
             )
-        )
+            session.execute(
+                update(models.FetchError)
+                .where(models.FetchError.url == failure.url)
+                .values(
+                    reason=failure.reason,
+                    status=failure.status,
+                    last_run_id=run_id,
+                    last_seen_at=failure.fetched_at,
+                    attempts=models.FetchError.attempts + 1,
+                )
+            )
 
 
 def date_coverage(sessions: sessionmaker[Session], run_id: int) -> tuple[int, int]:
