@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import trafilatura
+from writes import write_cpu_seconds
 
 from newsclaims.archives.analyse import fetched_page
 from newsclaims.archives.records import ArchivedPage
@@ -38,8 +39,6 @@ from newsclaims.pages.topic import score_topic
 from newsclaims.quotes import extract_quotes
 from newsclaims.records import Article
 from newsclaims.storage import database as db
-from newsclaims.storage.articles import ArticleStore
-from newsclaims.storage.writer import write_article, write_articles
 
 
 def _metadata_call(today: date) -> dict[str, Any]:
@@ -126,16 +125,7 @@ def main() -> None:
         for n, (label, batch, written) in enumerate(runs):
             url = f"sqlite:///{root / f'write-{n}.db'}"
             db.upgrade(url)
-            store = ArticleStore(db.make_engine(url))
-            started = time.process_time()
-            if batch == 1:
-                for article in written:
-                    write_article(store, article)
-            else:
-                for i in range(0, len(written), batch):
-                    write_articles(store, written[i : i + batch])
-            seconds = time.process_time() - started
-            store.engine.dispose()
+            seconds = write_cpu_seconds(url, written, batch)
             per_page = 1000 * seconds / len(articles)
             print(
                 f"  write, {label:<24} {1000 * seconds / len(stored):6.1f} per stored article "

@@ -55,6 +55,22 @@ def fresh_database(server: str | None, directory: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def write_cpu_seconds(url: str, articles: list[Article], batch: int) -> float:
+    """CPU seconds of this process writing ``articles`` into the migrated database at
+    ``url``: one ``write_article`` transaction each (``batch`` 1), else batches of ``batch``."""
+    store = ArticleStore(db.make_engine(url))
+    started = time.process_time()
+    if batch == 1:
+        for article in articles:
+            write_article(store, article)
+    else:
+        for i in range(0, len(articles), batch):
+            write_articles(store, articles[i : i + batch])
+    seconds = time.process_time() - started
+    store.engine.dispose()
+    return seconds
+
+
 def analysed(root: Path, count: int) -> list[Article]:
     pages = corpus.generate(root / "site", count)
     config = load_sources(root / "site" / "sources.toml")
@@ -81,16 +97,7 @@ def main() -> None:
             for label, batch in (("one transaction each", 1), ("batches of 50", 50)):
                 with fresh_database(url, root) as database:
                     db.upgrade(database)
-                    store = ArticleStore(db.make_engine(database))
-                    started = time.process_time()
-                    if batch == 1:
-                        for article in stored:
-                            write_article(store, article)
-                    else:
-                        for i in range(0, len(stored), batch):
-                            write_articles(store, stored[i : i + batch])
-                    seconds = time.process_time() - started
-                    store.engine.dispose()
+                    seconds = write_cpu_seconds(database, stored, batch)
                 print(f"  {backend:<11} {label:<21} {1000 * seconds / len(stored):6.1f}")
 
 
