@@ -20,7 +20,10 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+import pytest
 from sqlalchemy import create_engine, text
+
+from .conftest import IN_CI
 
 
 def binaries() -> Path | None:
@@ -33,6 +36,18 @@ def binaries() -> Path | None:
         return Path(found[-1]).parent
     on_path = shutil.which("initdb")
     return Path(on_path).parent if on_path else None
+
+
+def required_binaries() -> Path:
+    """``binaries()`` for a test that needs them: missing, the test fails in CI (a check
+    CI skips is no check) and is skipped elsewhere, with the reason."""
+    found = binaries()
+    if found is None:
+        message = "no PostgreSQL server binaries (initdb) under /usr/lib/postgresql or on PATH"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
 
 
 def _ephemeral_ports() -> tuple[int, int]:

@@ -33,8 +33,8 @@ from newsclaims.storage import database as db
 from newsclaims.storage.errors import DatabaseUnavailable
 from newsclaims.storage.spool import Spool
 
-from .conftest import FAST_CRAWL, IN_CI, ROOT
-from .private_postgres import PrivatePostgres, binaries
+from .conftest import FAST_CRAWL, ROOT
+from .private_postgres import PrivatePostgres, required_binaries
 
 PAGES = 80
 STOP_AFTER = 10  # articles stored before the server goes away
@@ -43,13 +43,7 @@ RETRIES, BACKOFF = 3, 0.2
 
 @pytest.fixture
 def private_postgres() -> Iterator[PrivatePostgres]:
-    bin_dir = binaries()
-    if bin_dir is None:
-        message = "no PostgreSQL server binaries (initdb) under /usr/lib/postgresql or on PATH"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    server = PrivatePostgres(bin_dir)  # removes what it made if initdb fails
+    server = PrivatePostgres(required_binaries())  # removes what it made if initdb fails
     try:
         server.start()
         yield server
