@@ -431,6 +431,18 @@ def generate(root: Path, pages: int, seed: int = 12) -> list[tuple[str, Path]]:
         target = int(rng.triangular(30_000, 150_000, 60_000))
         file.write_text(render(story, host, display, rng, target), encoding="utf-8")
         articles.append((f"http://{host}{story.path}", file))
+    write_outlet_pages(root, outlets, stories)
+    (root / "sources.toml").write_text(sources_toml(), encoding="utf-8")
+    (root / "articles.json").write_text(
+        json.dumps([[u, str(f)] for u, f in articles]), encoding="utf-8"
+    )
+    return articles
+
+
+def write_outlet_pages(
+    root: Path, outlets: list[tuple[str, str, str]], stories: list[list[Story]]
+) -> None:
+    """Each outlet's front page, feed, news sitemap and robots.txt, from its stories."""
     for (_name, display, host), own in zip(outlets, stories, strict=True):
         (root / host).mkdir(parents=True, exist_ok=True)
         latest = sorted(own, key=lambda s: s.published, reverse=True)
@@ -440,11 +452,6 @@ def generate(root: Path, pages: int, seed: int = 12) -> list[tuple[str, Path]]:
         (root / host / "rss.xml").write_text(_rss(host, display, latest[:50]), encoding="utf-8")
         (root / host / "sitemap-news.xml").write_text(_sitemap(host, own), encoding="utf-8")
         (root / host / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
-    (root / "sources.toml").write_text(sources_toml(), encoding="utf-8")
-    (root / "articles.json").write_text(
-        json.dumps([[u, str(f)] for u, f in articles]), encoding="utf-8"
-    )
-    return articles
 
 
 def sources_toml() -> str:

@@ -12,7 +12,10 @@ the loopback web server is reported apart), and the peaks of their summed RSS an
 their summed PSS (shared pages divided among the processes sharing them). The machine
 may be shared: compare the ratios, which are measured side by side.
 
-Run: python bench/pipeline.py [--pages N] [--modes abcde] [--out FILE]
+Run: python bench/pipeline.py [--pages N | --real COPIES [--topic all|configured]] [--modes abcde] [--out FILE]
+
+``--real``: the same runs on real pages (bench/realpages.py: ../shared/eval's 179 pages, COPIES
+copies each under the bench outlets' hosts), the measurement issue 12 started from.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
+import realpages
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
@@ -232,19 +236,33 @@ def main() -> None:
     parser.add_argument("--modes", default="abcde")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "pipeline.txt")
     parser.add_argument("--keep", type=Path, help="generate the corpus here and keep it")
+    parser.add_argument(
+        "--real",
+        type=int,
+        metavar="COPIES",
+        help="instead of the invented corpus, ../shared/eval's real pages, COPIES copies each",
+    )
+    parser.add_argument(
+        "--topic",
+        choices=("all", "configured"),
+        default="all",
+        help="with --real: keep every page (default) or use the fixture web's topic",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nc-bench-"))
     site = args.keep or work / "site"
     try:
-        if (site / "articles.json").exists():
+        if args.real:
+            articles = realpages.generate(site, args.real, args.topic)
+        elif (site / "articles.json").exists():
             import json
 
             articles = [(u, Path(f)) for u, f in json.loads((site / "articles.json").read_text())]
             articles = articles[: args.pages] if len(articles) >= args.pages else []
         else:
             articles = []
-        if not articles:
+        if not articles and not args.real:
             shutil.rmtree(site, ignore_errors=True)
             articles = corpus.generate(site, args.pages)
         sizes = [file.stat().st_size for _, file in articles]
@@ -312,9 +330,16 @@ def report(
 ) -> None:
     base = next((f for f in figures if f.name.startswith("(a)")), None)
     load = os.getloadavg()
+    if args.real:
+        command = f"--real {args.real} --topic {args.topic}"
+        kind = (
+            f"real pages (../shared/eval/extraction, {args.real} copies each, topic {args.topic})"
+        )
+    else:
+        command, kind = f"--pages {args.pages}", "invented article pages"
     lines = [
-        f"bench/pipeline.py --pages {args.pages} --modes {args.modes}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
-        f"corpus: {len(sizes)} invented article pages, {min(sizes) // 1000}-{max(sizes) // 1000} KB "
+        f"bench/pipeline.py {command} --modes {args.modes}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        f"corpus: {len(sizes)} {kind}, {min(sizes) // 1000}-{max(sizes) // 1000} KB "
         f"(mean {sum(sizes) // len(sizes) // 1000} KB), 8 outlets; {os.cpu_count()} cores; "
         f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (machine shared)",
         "",
