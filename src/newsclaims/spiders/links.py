@@ -61,8 +61,12 @@ class Links:
         )
 
     def _allowed(self, url: str) -> bool:
-        """The extractor's own rules on a final URL (a few us: not worth a cache's memory,
-        ~180 bytes a URL, when most anchors are new)."""
+        """The extractor's own rules on a final URL. Its first rule that looks at the URL,
+        ``allow``, is asked here first: most anchors fail it, and then no ``Link`` is made
+        (the rules only read the URL and answer yes or no, so their order is free)."""
+        allow = self.extractor.allow_res
+        if allow and not any(pattern.search(url) for pattern in allow):
+            return False
         return self.extractor._link_allowed(Link(url))
 
     def extract_links(self, response: Any) -> list[Link]:
@@ -71,10 +75,15 @@ class Links:
         plain_base = _PLAIN_BASE.match(base_url)
         origin = plain_base.group(1) if plain_base else None
         links: list[Link] = []
+        # An href met before on this page gives the same URL: refused then, or kept with
+        # the text of its first anchor, which the de-duplication below keeps. Menus repeat
+        # their links at the top and the bottom; only the first costs the steps and rules.
+        seen: set[str] = set()
         for element in response.selector.root.iter(*_TAGS):
             value = element.get("href")
-            if value is None:
+            if value is None or value in seen:
                 continue
+            seen.add(value)
             url = _final(strip_html5_whitespace(value), origin) if origin else None
             if url is None:  # not plain: Scrapy's own steps
                 url = _scrapy_url(value, base_url, response.url, response.encoding)
