@@ -225,3 +225,15 @@ def test_repeated_hrefs_give_scrapys_first_links_and_are_judged_once(monkeypatch
     Links(**rules).extract_links(response)
     # Each distinct href once: the seven of the page (b by path and b absolute are two).
     assert len(asked) == len(hrefs) + 1
+
+
+def test_the_links_leave_no_tree_on_the_response():
+    """The parse is dropped with the links: a response waiting for its page's analysis does
+    not hold its tree (~5x the page) meanwhile; one made before is used, not made again."""
+    response = _response("http://www.example.test/world/", _tricky_page(None))
+    rules = {"allow": [r"/world/"], "domains": ["www.example.test"]}
+    ours = Links(**rules).extract_links(response)
+    assert ours and response._cached_selector is None
+    root = response.selector.root
+    assert Links(**rules).extract_links(response) == ours
+    assert response.selector.root is root
