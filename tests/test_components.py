@@ -315,3 +315,32 @@ def test_crawl_settings_override_the_sources_file():
         {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES), "NEWSCLAIMS_CRAWL_DEPTH": "1"}
     )
     assert crawler.settings.getint("DEPTH_LIMIT") == 1
+
+
+def test_a_pages_links_are_scheduled_while_its_item_waits_for_analysis():
+    """CONCURRENT_ITEMS is cut from Scrapy's 100 (tasks made for every response) to a few,
+    but never to one: the page's item, yielded first, waits for its analysis while the
+    requests for its links behind it must still be scheduled at once."""
+    from scrapy.utils.asyncio import _parallel_asyncio  # what Scraper works an output with
+
+    crawler = _news_crawler({"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES)})
+    count = crawler.settings.getint("CONCURRENT_ITEMS")
+    assert 2 <= count < 100
+    links = [Request(f"http://www.example.test/{n}.html") for n in range(3 * count)]
+    scheduled: list[Request] = []
+
+    async def work() -> None:
+        analysed = asyncio.Event()
+
+        async def process(output: Any) -> None:
+            if isinstance(output, Request):
+                scheduled.append(output)
+                if len(scheduled) == len(links):
+                    analysed.set()  # the analysis ends only once every link is scheduled
+            else:
+                await analysed.wait()
+
+        await asyncio.wait_for(_parallel_asyncio([object(), *links], count, process), 10)
+
+    asyncio.run(work())
+    assert scheduled == links

@@ -183,3 +183,13 @@ def test_a_sitemap_date_that_came_as_a_duplicate_decides_for_the_waiting_link_re
     assert middleware.process_request(Request(pages["revised"], callback=_parse_page)) is None
     skipped = middleware.process_request(Request(pages["unchanged"], callback=_parse_page))
     assert isinstance(skipped, Response)  # known, unchanged: not fetched
+
+
+def test_the_cached_page_key_is_pagestate_key():
+    from newsclaims.crawl import incremental
+    from newsclaims.storage import pagestate
+
+    urls = ["http://www.example.test/a.html?utm_source=x", "https://example.test/a.html",
+            "http://www.example.test/b.html#top", "http://www.example.test/a.html?utm_source=x"]  # fmt: skip
+    assert [incremental._key(u) for u in urls] == [pagestate.key(u) for u in urls]
+    assert incremental._key(urls[0]) == incremental._key(urls[1])  # www and scheme folded

@@ -202,3 +202,38 @@ def test_a_plain_href_is_its_own_final_url(href, url):
     final = origin + href if href.startswith("/") else href
     assert [link.url for link in LinkExtractor().extract_links(response)] == [final]
     assert [link.url for link in Links().extract_links(response)] == [final]
+
+
+def test_repeated_hrefs_give_scrapys_first_links_and_are_judged_once(monkeypatch):
+    """Menus repeat their links: a repeated href keeps the text and rel of its first anchor,
+    as Scrapy's de-duplication does, and the rules are asked about it once."""
+    hrefs = ["/world/2014/a.html", "http://www.example.test/world/2014/b.html", "#top",
+             "/about.html", "world/2014/rel.html", "javascript:void(0)"]  # fmt: skip
+    anchors = "".join(
+        f'<a href="{href}"{" rel=nofollow" if n % 2 else ""}>copy {n} of {href}</a>'
+        for n in range(3)
+        for href in hrefs
+    )
+    page = f'<html><body><a href="/world/2014/b.html">b by path</a>{anchors}</body></html>'
+    response = _response("http://www.example.test/world/", page)
+    rules = {"allow": [r"/world/"], "domains": ["www.example.test"]}
+    assert assert_same_links(response, **rules) == 4  # a, b, #top, rel (not /about)
+    assert assert_same_links(response) == 5  # and /about; never javascript:
+    asked: list[str] = []
+    judge = Links._allowed
+    monkeypatch.setattr(Links, "_allowed", lambda self, url: asked.append(url) or judge(self, url))
+    Links(**rules).extract_links(response)
+    # Each distinct href once: the seven of the page (b by path and b absolute are two).
+    assert len(asked) == len(hrefs) + 1
+
+
+def test_the_links_leave_no_tree_on_the_response():
+    """The parse is dropped with the links: a response waiting for its page's analysis does
+    not hold its tree (~5x the page) meanwhile; one made before is used, not made again."""
+    response = _response("http://www.example.test/world/", _tricky_page(None))
+    rules = {"allow": [r"/world/"], "domains": ["www.example.test"]}
+    ours = Links(**rules).extract_links(response)
+    assert ours and response._cached_selector is None
+    root = response.selector.root
+    assert Links(**rules).extract_links(response) == ours
+    assert response.selector.root is root

@@ -20,6 +20,7 @@ batch was written only costs a re-fetch (a stored article is known by its articl
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import queue
@@ -58,6 +59,14 @@ RECORD_INTERVAL = 1.0
 Operation = tuple[Callable[..., None], tuple[Any, ...]]
 """A page-state write (``pagestate.record``, ``confirm``, ``note_entry``) and its
 arguments after the session."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(url: str) -> str:
+    """``pagestate.key`` (a canonicalisation and a hash, ~20 us) once for a URL met again
+    soon: a page's request is looked up when it is sent and recorded when its item is
+    done, by the same URL; the cache holds the last few thousand."""
+    return pagestate.key(url)
 
 
 def _page_request(request: Request) -> bool:
@@ -216,7 +225,7 @@ class Incremental:
         entry: Entry | None = request.meta.get("nc_entry")
         if entry is None or entry.updated is None:
             return
-        page = pagestate.key(request.url)
+        page = _key(request.url)
         if page in self.entry_dates and self.entry_dates[page] >= entry.updated:
             return
         self.entry_dates[page] = entry.updated
@@ -227,7 +236,7 @@ class Incremental:
     def process_request(self, request: Request) -> Response | None:
         if not _page_request(request) or request.meta.get(KNOWN):
             return None
-        page = pagestate.key(request.url)
+        page = _key(request.url)
         known = self.known.get(page)
         if known is None:
             self._note_entry(request)
@@ -257,7 +266,7 @@ class Incremental:
 
     def _skip(self, request: Request, known: KnownPage) -> Response:
         self.stats.inc_value(runstats.SKIPPED_KNOWN)
-        self.skipped.add(pagestate.key(request.url))
+        self.skipped.add(_key(request.url))
         return self._links_response(request, known)
 
     def _links_response(self, request: Request, known: KnownPage) -> Response:
@@ -322,7 +331,7 @@ class Incremental:
     def _fetch_if_changed(self, request: Request) -> None:
         """A feed said "unchanged" and was followed first; the sitemap's later date for the
         same page came as a duplicate: fetch the page after all."""
-        page = pagestate.key(request.url)
+        page = _key(request.url)
         known = self.known.get(page)
         if page not in self.skipped or known is None:
             return
@@ -343,7 +352,7 @@ class Incremental:
             return
         entry: Entry | None = response.meta.get("nc_entry")
         urls = {response.url, *(response.meta.get("redirect_urls") or [])}
-        dates = [self.entry_dates.get(pagestate.key(u)) for u in urls]
+        dates = [self.entry_dates.get(_key(u)) for u in urls]
         dates.append(entry.updated if entry else None)
         fields = {
             "outcome": outcome,
@@ -356,8 +365,9 @@ class Incremental:
         }
         records = [PageRecord(url=url, **fields) for url in sorted(urls)]  # type: ignore[arg-type]
         for record in records:
-            self.recorded.add(pagestate.key(record.url))
-            self.known[pagestate.key(record.url)] = KnownPage(
+            page = _key(record.url)
+            self.recorded.add(page)
+            self.known[page] = KnownPage(
                 outcome, record.checked_at, record.etag, record.last_modified,
                 record.entry_updated, record.links,
             )  # fmt: skip
