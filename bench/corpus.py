@@ -454,14 +454,15 @@ def write_outlet_pages(
         (root / host / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
 
 
-def sources_toml() -> str:
-    """The fixture web's topic and crawl settings, with the bench outlets as sources."""
+def sources_toml(allow: str = r"/world/\d{4}/") -> str:
+    """The fixture web's topic and crawl settings, with the bench outlets as sources
+    (``allow``: the URL pattern of their articles)."""
     fixture = (ROOT / "fixtures" / "sources.toml").read_text(encoding="utf-8")
     head = fixture.split("[[sources]]", 1)[0]
     entries = [
         f'[[sources]]\nname = "{name}"\ndisplay_name = "{display}"\ndomains = ["{host}"]\n'
         f'feeds = ["http://{host}/rss.xml"]\nsitemaps = ["http://{host}/sitemap-news.xml"]\n'
-        f"start_pages = [\"http://{host}/\"]\nallow = ['/world/\\d{{4}}/']\n"
+        f"start_pages = [\"http://{host}/\"]\nallow = ['{allow}']\n"
         for name, display, host in hosts()
     ]
     return head + "\n".join(entries)
