@@ -8,6 +8,7 @@ a real process pool and real databases, so a failure points at the component.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from sqlalchemy import select
 
 from newsclaims import models, runstats
 from newsclaims.claims.article_keys import match_keys
+from newsclaims.crawl.heap import FreezeHeap
 from newsclaims.pipelines.analyse import AnalysePipeline
 from newsclaims.pipelines.store import StorePipeline
 from newsclaims.records import Article, FetchedPage, FetchFailure
@@ -192,6 +194,22 @@ def test_analysis_workers_do_not_load_scrapy(analyse):
     assert analyse.pool is not None
     loaded = "[m for m in ('scrapy', 'twisted') if m in __import__('sys').modules]"
     assert analyse.pool.schedule(eval, args=(loaded,)).result(timeout=60) == []
+
+
+def test_the_crawl_leaves_its_long_lived_objects_out_of_garbage_collections():
+    """Each full collection in the crawl's process walked the ~150,000 objects Scrapy,
+    Twisted and SQLAlchemy keep for the process's life (1.3-1.6 s of ~18 s of CPU in an
+    895-page crawl): they are frozen while the spider runs, and unfrozen when it closes."""
+    crawler = _news_crawler({"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES)})
+    assert crawler.extensions is not None
+    [heap] = [e for e in crawler.extensions.middlewares if isinstance(e, FreezeHeap)]
+    before = gc.get_freeze_count()
+    heap.spider_opened(crawler.spider)
+    try:
+        assert gc.get_freeze_count() > max(before, 10_000)
+    finally:
+        heap.spider_closed(crawler.spider)
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_crawls_own_process_does_not_load_the_analysis():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -23,7 +24,7 @@ from sqlalchemy import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsclaims import models
+from newsclaims import memory, models
 from newsclaims.archives.reader import read_paths
 from newsclaims.archives.records import ArchivedPage, Damaged, Skipped
 from newsclaims.archives.sources import SourceMatcher, registered_domain
@@ -206,6 +207,7 @@ def test_a_page_whose_analysis_raises_costs_only_itself_in_its_pool_task():
 # The ingest's pool as the driver starts it, in a fresh interpreter (a forkserver already
 # running in the test process would keep the preload it started with).
 POOL_MODULES = """
+import os
 import sys
 from newsclaims.ingest.driver import Ingest
 from newsclaims.pages.options import AnalysisOptions
@@ -216,26 +218,43 @@ if __name__ == "__main__":
     in_worker = pool.submit(eval, loaded).result(timeout=120)
     compiled = "sum(map(len, __import__('dateparser.languages.dictionary', fromlist=['_']).Dictionary._split_regex_cache.values()))"
     locales = pool.submit(eval, compiled).result(timeout=120)
+    stoplist = "len(__import__('trafilatura.external', fromlist=['_']).JT_STOPLIST or ())"
+    stopwords = pool.submit(eval, stoplist).result(timeout=120)
+    threshold = pool.submit(eval, "__import__('os').environ.get('MALLOC_MMAP_THRESHOLD_')").result(timeout=120)
     pool.shutdown()
     print("trafilatura" in sys.modules, in_worker)
     print(locales)
+    print(stopwords)
+    print(threshold, os.environ.get("MALLOC_MMAP_THRESHOLD_"))
 """
 
 
 def test_ingest_workers_fork_with_the_analysis_loaded_and_the_parent_never_loads_it():
     """Each worker used to import the analysis on its own (~0.8 s of CPU, again for every
     recycled worker), and the parent loaded it only to name the worker's function. Each
-    also compiled dateparser's locales (1.8 s) on its first page without a declared date:
-    a worker now finds them compiled (hundreds; none before)."""
+    also compiled dateparser's locales (1.8 s) on its first page without a declared date,
+    and built jusText's stop-list of every language (0.6 s, ~27 MB) on its first page of no
+    known language: a worker now finds both made (hundreds of locales, 150,000 stop
+    words; none before). The pool's processes return freed page-sized blocks to the system
+    (``newsclaims.memory``)."""
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"}
     done = subprocess.run(
-        [sys.executable, "-c", POOL_MODULES], capture_output=True, text=True, timeout=180
+        [sys.executable, "-c", POOL_MODULES], capture_output=True, text=True, timeout=180, env=env
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    modules, locales = done.stdout.strip().splitlines()
+    modules, locales, stopwords, threshold = done.stdout.strip().splitlines()
     assert modules == (
         "False ['newsclaims.archives.analyse', 'newsclaims.pages.preload', 'py3langid']"
     )
     assert int(locales) >= 200  # every language's (205 with dateparser 1.5), not a few
+    assert int(stopwords) > 100_000  # every language's (154,484 with jusText 3.0)
+    assert threshold == "131072 131072"  # in the workers and the command's own process
+
+
+def test_a_malloc_threshold_the_operator_set_is_kept(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "262144")
+    memory.return_large_blocks()
+    assert os.environ["MALLOC_MMAP_THRESHOLD_"] == "262144"
 
 
 # -- the command, on both databases --------------------------------------------------------

@@ -58,6 +58,7 @@ EXTENSIONS = {
     "newsclaims.crawl.progress.Progress": 500,
     "newsclaims.crawl.quietlogs.QuietLogs": 0,
     "newsclaims.crawl.warcout.WarcOut": 510,
+    "newsclaims.crawl.heap.FreezeHeap": 520,
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,

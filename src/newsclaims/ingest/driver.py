@@ -30,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsclaims import runstats
+from newsclaims import memory, runstats
 from newsclaims.archives.reader import read_paths
 from newsclaims.archives.records import ArchivedPage, Damaged, Skipped
 from newsclaims.archives.sources import SourceMatcher
@@ -196,6 +196,7 @@ class Ingest:
         # forkserver loads the analysis and the language model once (pages.preload), so a
         # worker is forked with them in place: each used to import them itself, ~0.8 s of
         # CPU per worker, i.e. every TASKS_PER_WORKER pages (no-op if it already runs).
+        memory.return_large_blocks()  # for this process, the forkserver and the workers
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(
             ["__main__", "newsclaims.archives.analyse", "newsclaims.pages.preload"]

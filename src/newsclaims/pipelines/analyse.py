@@ -27,7 +27,7 @@ from pebble import ProcessPool
 from pebble.common import ProcessExpired
 from scrapy.crawler import Crawler
 
-from newsclaims import runstats
+from newsclaims import memory, runstats
 from newsclaims.crawl.configuration import analysis_options, load_config
 from newsclaims.pages.errors import ExtractionError, NotAnArticle
 from newsclaims.pages.options import AnalysisOptions
@@ -52,6 +52,7 @@ def _start_forkserver_deaf_to_interrupts() -> None:
     process: a forkserver already running is left as it is.)
     """
     # Workers fork from it with the analysis and the language model loaded (pages.preload).
+    memory.return_large_blocks()  # for this process, the forkserver and the workers
     multiprocessing.get_context("forkserver").set_forkserver_preload(
         ["__main__", "newsclaims.pages.preload"]
     )
