@@ -12,8 +12,8 @@ it, so its work is counted too).
 
 The process first loads what the analysis workers are forked with (``pages.preload``: the
 language model, dateparser's compiled locales), so no stage pays a one-off start-up cost.
-``analyse_page (all)`` runs alone in a process forked before any page is read, over every
-page in turn, as a worker meets them. Timed in the stage loop, after the stages had run on
+``analyse_page (all)`` runs alone in a process forked before any page is analysed, over
+every page in turn, as a worker meets them. Timed in the stage loop, after the stages had run on
 the same page, it found the quote finder's memo, the matching keys' cache and the CPU caches
 warm, and measured 1.41x bare on the real pages where the workers of a run took ~1.7x.
 
@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -78,18 +79,26 @@ def _analyse_alone(pages: list[FetchedPage], options: AnalysisOptions) -> float:
     has warmed a cache; only the figure comes back."""
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: time, report, leave without running the parent's cleanup
-        os.close(read)
-        started = time.process_time()
-        for page in pages:
-            with contextlib.suppress(ExtractionError):
-                analyse_page(page, options)
-        os.write(write, repr(time.process_time() - started).encode())
-        os._exit(0)
+    if pid == 0:  # the child: time, report, never unwind into the parent's cleanup
+        status = 1
+        try:
+            os.close(read)
+            started = time.process_time()
+            for page in pages:
+                with contextlib.suppress(ExtractionError):
+                    analyse_page(page, options)
+            os.write(write, repr(time.process_time() - started).encode())
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(status)
     os.close(write)
     with os.fdopen(read, "rb") as answer:
         figure = answer.read()
-    os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise SystemExit("analyse_page failed in the forked child (see its traceback above)")
     return float(figure)
 
 

@@ -218,13 +218,16 @@ if __name__ == "__main__":
     in_worker = pool.submit(eval, loaded).result(timeout=120)
     compiled = "sum(map(len, __import__('dateparser.languages.dictionary', fromlist=['_']).Dictionary._split_regex_cache.values()))"
     locales = pool.submit(eval, compiled).result(timeout=120)
-    stoplist = "len(__import__('trafilatura.external', fromlist=['_']).JT_STOPLIST or ())"
+    stoplist = (
+        "len(__import__('trafilatura.external', fromlist=['_']).JT_STOPLIST or ()), "
+        "__import__('justext.core', fromlist=['_']).define_stoplist.cache_info().currsize"
+    )
     stopwords = pool.submit(eval, stoplist).result(timeout=120)
     threshold = pool.submit(eval, "__import__('os').environ.get('MALLOC_MMAP_THRESHOLD_')").result(timeout=120)
     pool.shutdown()
     print("trafilatura" in sys.modules, in_worker)
     print(locales)
-    print(stopwords)
+    print(*stopwords)
     print(threshold, os.environ.get("MALLOC_MMAP_THRESHOLD_"))
 """
 
@@ -247,7 +250,8 @@ def test_ingest_workers_fork_with_the_analysis_loaded_and_the_parent_never_loads
         "False ['newsclaims.archives.analyse', 'newsclaims.pages.preload', 'py3langid']"
     )
     assert int(locales) >= 200  # every language's (205 with dateparser 1.5), not a few
-    assert int(stopwords) > 100_000  # every language's (154,484 with jusText 3.0)
+    words, frozensets = map(int, stopwords.split())  # the tuple, jusText's frozenset of it
+    assert words > 100_000 and frozensets >= 1  # every language's (154,484 with jusText 3.0)
     assert threshold == "131072 131072"  # in the workers and the command's own process
 
 
