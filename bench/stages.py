@@ -119,15 +119,15 @@ def main() -> None:
              "match keys", "analyse_page (all)"), 0.0)  # fmt: skip
         stored: list[Article] = []
         today = datetime.now(UTC).date()
-        pages = [
-            fetched_page(ArchivedPage(url=url, body=file.read_bytes(), origin=url), matcher)
-            for url, file in articles
-        ]
-        cpu["analyse_page (all)"] = _analyse_alone(pages, options)
-        for url, file in articles:
+        pages: list[FetchedPage] = []
+        for url, file in articles:  # read and decoded once, for the child and the stages
             started = time.process_time()
-            page = fetched_page(ArchivedPage(url=url, body=file.read_bytes(), origin=url), matcher)
+            pages.append(
+                fetched_page(ArchivedPage(url=url, body=file.read_bytes(), origin=url), matcher)
+            )
             cpu["decode"] += time.process_time() - started
+        cpu["analyse_page (all)"] = _analyse_alone(pages, options)
+        for (url, _), page in zip(articles, pages, strict=True):
             started = time.process_time()
             trafilatura.extract(page.html, url=url)
             cpu["bare trafilatura.extract"] += time.process_time() - started
