@@ -221,6 +221,17 @@ def test_the_crawl_leaves_its_long_lived_objects_out_of_garbage_collections():
     assert gc.get_freeze_count() == 0
 
 
+def test_the_pages_waiting_for_analysis_are_bounded_by_the_workers_unless_set():
+    """Scrapy's scraper holds 5 MB of pages by default (~22 real ones): newsclaims holds
+    enough for its workers (tests/test_crawl_memory.py crawls it); an operator's value wins."""
+    sources = {"NEWSCLAIMS_SOURCES": str(FIXTURE_SOURCES)}
+    for workers in (1, 4):
+        crawler = _news_crawler({**sources, "NEWSCLAIMS_EXTRACT_WORKERS": workers})
+        assert crawler.settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == workers * 500_000
+    crawler = _news_crawler({**sources, "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 7_000_000})
+    assert crawler.settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == 7_000_000
+
+
 # The crawl's pool as the pipeline opens it, in a fresh interpreter (a forkserver already
 # running in the test process keeps the environment it started with).
 POOL_ENVIRONMENT = """

@@ -76,6 +76,15 @@ NEWSCLAIMS_MIN_WORDS = (
 )
 NEWSCLAIMS_CRAWL_DEPTH = 3  # link-following depth (sources file: crawl.depth)
 NEWSCLAIMS_EXTRACT_WORKERS = max(1, (os.cpu_count() or 2))  # analysis processes
+# Downloaded pages wait in Scrapy's scraper slot for the analysis workers (and then for the
+# batch write); past SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of them the engine starts no new
+# download. Each costs the crawl's process ~4x its size (body, decoded text, the copy pickled
+# for a worker), and Scrapy's 5 MB held ~22 real pages (224 KiB each) where two workers take
+# two at a time. Unless it is set, the spider sets the limit to this much per worker: 1 MB for
+# two took 34 MB off a bench crawl of 895 real pages, the rate within the noise
+# (docs/performance.md, "Pages waiting for the analysis"). Raise it for slow, far sites when
+# the workers sit idle between downloads.
+NEWSCLAIMS_WAITING_BYTES_PER_WORKER = 500_000
 NEWSCLAIMS_AUTO_MIGRATE = True  # `scrapy crawl news` upgrades the schema; the CLI does it first
 NEWSCLAIMS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 NEWSCLAIMS_PROGRESS_TO_STDERR = False  # the CLI prints progress on stderr, Scrapy logs it

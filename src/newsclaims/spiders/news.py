@@ -80,6 +80,11 @@ class NewsSpider(scrapy.Spider):
         # Depth 0 means the entry points only (start pages, feeds, sitemaps and the
         # articles they list), not Scrapy's "no limit": no link is followed at all.
         spider.follow_links = crawler.settings.getint("DEPTH_LIMIT") > 0
+        if (crawler.settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") or 0) <= 0:
+            # Scrapy's 5 MB, unless set: enough pages waiting for the workers, no more.
+            waiting = crawler.settings.getint("NEWSCLAIMS_WAITING_BYTES_PER_WORKER")
+            workers = max(1, crawler.settings.getint("NEWSCLAIMS_EXTRACT_WORKERS"))
+            crawler.settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", waiting * workers, "spider")
         # Scrapy's LinkExtractor(allow, deny, allow_domains), its answers at a fraction of
         # the cost (spiders.links).
         spider._extractors = {
