@@ -185,6 +185,43 @@ def test_a_sitemap_date_that_came_as_a_duplicate_decides_for_the_waiting_link_re
     assert isinstance(skipped, Response)  # known, unchanged: not fetched
 
 
+def test_a_redirect_to_a_page_this_run_already_finished_records_where_it_came_from():
+    """The target of a redirect was stored earlier in the same run, so the followed redirect
+    is answered from what is known, not fetched: the URL it came from must still be recorded,
+    or the next crawl fetches it again (CI caught it once pages were taken fewer at a time)."""
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.spiders import Spider
+    from scrapy.utils.test import get_crawler
+
+    from newsclaims import settings
+    from newsclaims.crawl.incremental import Incremental
+    from newsclaims.storage import pagestate
+
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSCLAIMS_INCREMENTAL": True,
+            "NEWSCLAIMS_DATABASE_URL": "sqlite://",
+            "NEWSCLAIMS_REVISIT_AFTER": settings.NEWSCLAIMS_REVISIT_AFTER,
+        },
+    )
+    crawler.spider = Spider("news")
+    middleware = Incremental.from_crawler(crawler)
+    target = "http://gen.test/news/2014/12/01/story-1.html"
+    old = "http://gen.test/articles/1/story.html"
+    middleware.known[pagestate.key(target)] = pagestate.KnownPage(
+        "stored", datetime.now(UTC), None, None, None
+    )
+    followed = Request(target, callback=_parse_page, meta={"redirect_urls": [old]})
+    assert isinstance(middleware.process_request(followed), Response)  # not fetched again
+    queued = []
+    while not middleware.queue.empty():
+        queued.append(middleware.queue.get_nowait())
+    records = [r for func, args in queued if func is pagestate.record for r in args[0]]
+    assert [(r.url, r.outcome, r.links) for r in records] == [(old, "redirect", (target,))]
+
+
 def test_the_cached_page_key_is_pagestate_key():
     from newsclaims.crawl import incremental
     from newsclaims.storage import pagestate

@@ -267,6 +267,7 @@ class Incremental:
     def _skip(self, request: Request, known: KnownPage) -> Response:
         self.stats.inc_value(runstats.SKIPPED_KNOWN)
         self.skipped.add(_key(request.url))
+        self._record_redirect(request)  # a redirect to a page this run already finished
         return self._links_response(request, known)
 
     def _links_response(self, request: Request, known: KnownPage) -> Response:
@@ -321,8 +322,13 @@ class Incremental:
         if _page_request(request):
             self._note_entry(request)
             self._fetch_if_changed(request)
+            self._record_redirect(request)
+
+    def _record_redirect(self, request: Request) -> None:
+        """A redirect whose target is not fetched (a duplicate, or known): the URLs it came
+        from are recorded as leading there, so the next run knows them."""
         sources = request.meta.get("redirect_urls") or []
-        if not sources or not _page_request(request):
+        if not sources:
             return
         now = datetime.now(UTC)
         records = [PageRecord(u, "redirect", now, links=(request.url,)) for u in sources]
