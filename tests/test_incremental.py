@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -138,20 +139,14 @@ def _parse_page(response):  # the spider's page callback, by name: what the midd
 _parse_page.__name__ = "parse_page"
 
 
-def test_a_sitemap_date_that_came_as_a_duplicate_decides_for_the_waiting_link_request(tmp_path):
-    """A link request for a stored page waits in the scheduler; the sitemap's request for it,
-    carrying the page's new ``lastmod``, is dropped as its duplicate. When the link request
-    (no date of its own) reaches the middleware, the date noted from the sitemap must make
-    it a fetch, not a skip (under load in CI the revised page was never fetched)."""
-    from scrapy import Request
-    from scrapy.http import Response
+def _incremental_middleware() -> tuple[Any, Any]:
+    """The incremental middleware of a news crawler, with the project's revisit age, its
+    database never opened (writes stay in its queue)."""
     from scrapy.spiders import Spider
     from scrapy.utils.test import get_crawler
 
     from newsclaims import settings
     from newsclaims.crawl.incremental import Incremental
-    from newsclaims.discovery.feeds import Entry
-    from newsclaims.storage import pagestate
 
     crawler = get_crawler(
         Spider,
@@ -162,7 +157,21 @@ def test_a_sitemap_date_that_came_as_a_duplicate_decides_for_the_waiting_link_re
         },
     )
     crawler.spider = Spider("news")
-    middleware = Incremental.from_crawler(crawler)
+    return crawler, Incremental.from_crawler(crawler)
+
+
+def test_a_sitemap_date_that_came_as_a_duplicate_decides_for_the_waiting_link_request(tmp_path):
+    """A link request for a stored page waits in the scheduler; the sitemap's request for it,
+    carrying the page's new ``lastmod``, is dropped as its duplicate. When the link request
+    (no date of its own) reaches the middleware, the date noted from the sitemap must make
+    it a fetch, not a skip (under load in CI the revised page was never fetched)."""
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from newsclaims.discovery.feeds import Entry
+    from newsclaims.storage import pagestate
+
+    crawler, middleware = _incremental_middleware()
     stored_lastmod = datetime(2014, 12, 1, 3, tzinfo=UTC)
     pages = {name: f"http://gen.test/news/{name}.html" for name in ("revised", "unchanged")}
     for url in pages.values():
@@ -191,23 +200,10 @@ def test_a_redirect_to_a_page_this_run_already_finished_records_where_it_came_fr
     or the next crawl fetches it again (CI caught it once pages were taken fewer at a time)."""
     from scrapy import Request
     from scrapy.http import Response
-    from scrapy.spiders import Spider
-    from scrapy.utils.test import get_crawler
 
-    from newsclaims import settings
-    from newsclaims.crawl.incremental import Incremental
     from newsclaims.storage import pagestate
 
-    crawler = get_crawler(
-        Spider,
-        {
-            "NEWSCLAIMS_INCREMENTAL": True,
-            "NEWSCLAIMS_DATABASE_URL": "sqlite://",
-            "NEWSCLAIMS_REVISIT_AFTER": settings.NEWSCLAIMS_REVISIT_AFTER,
-        },
-    )
-    crawler.spider = Spider("news")
-    middleware = Incremental.from_crawler(crawler)
+    _, middleware = _incremental_middleware()
     target = "http://gen.test/news/2014/12/01/story-1.html"
     old = "http://gen.test/articles/1/story.html"
     middleware.known[pagestate.key(target)] = pagestate.KnownPage(
