@@ -19,7 +19,7 @@ from scrapy.http import Response
 from newsclaims.crawl.runner import run_crawl
 from newsclaims.settings import EXTENSIONS
 
-HELD = {"bytes": 0, "pages": 0}
+HELD = {"bytes": 0, "pages": 0, "texts": 0}
 
 
 class HeldPages:
@@ -33,7 +33,15 @@ class HeldPages:
     def from_crawler(cls, crawler: Crawler) -> HeldPages:
         probe = cls(crawler)
         crawler.signals.connect(probe.response_received, signal=signals.response_received)
+        for signal in (signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(probe.item_done, signal=signal)
         return probe
+
+    def item_done(self, response: Any, **_: Any) -> None:
+        """Count the pages whose decoded text was still on their response (Scrapy's cache of
+        ``response.text``) when their item was done: the crawl's process never needs it."""
+        if getattr(response, "_cached_ubody", None) is not None:
+            HELD["texts"] += 1
 
     def response_received(self, response: Response, **_: Any) -> None:
         engine = self.crawler.engine

@@ -32,7 +32,7 @@ from newsclaims.claims.article_keys import match_keys
 from newsclaims.crawl.heap import FreezeHeap
 from newsclaims.pipelines.analyse import AnalysePipeline
 from newsclaims.pipelines.store import StorePipeline
-from newsclaims.records import Article, FetchedPage, FetchFailure
+from newsclaims.records import Article, CrawledPage, FetchFailure
 from newsclaims.spiders.news import NewsSpider
 from newsclaims.storage import database as db
 
@@ -44,10 +44,12 @@ SPORT_PATH = "www.sportsdaily.test/football/2014/12/03/riverside-united-3-northg
 INDEX_PATH = "www.ibtimes.test/index.html"
 
 
-def _page(path: str) -> FetchedPage:
+def _page(path: str) -> CrawledPage:
     url = f"http://{path}"
-    html = (SITE / path).read_text(encoding="utf-8")
-    return FetchedPage(url=url, requested_url=url, source="ibtimes", status=200, html=html)
+    body = (SITE / path).read_bytes()
+    return CrawledPage(
+        url=url, requested_url=url, source="ibtimes", status=200, body=body, encoding="utf-8"
+    )
 
 
 def _news_crawler(settings: dict[str, Any], **spider_args: Any) -> Crawler:
@@ -105,11 +107,41 @@ def test_spider_reads_a_feed_into_page_requests_with_the_entry():
 def test_spider_yields_the_page_and_follows_only_allowed_links():
     spider = _spider()
     outputs = list(spider.parse_page(_response(spider, SEED_PATH)))
-    pages = [o for o in outputs if isinstance(o, FetchedPage)]
+    pages = [o for o in outputs if isinstance(o, CrawledPage)]
     links = [o for o in outputs if isinstance(o, Request)]
     assert len(pages) == 1 and str(pages[0].url).endswith(SEED_PATH.split("/", 1)[1])
-    assert pages[0].source == "ibtimes" and "<html" in pages[0].html.lower()
+    assert pages[0].source == "ibtimes" and b"<html" in pages[0].body.lower()
     assert links and all("www.ibtimes.test" in r.url for r in links)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ("<html><head><meta charset='utf-8'></head><body>caf\u00e9 \u201cq\u201d</body></html>".encode(), {}),
+        ("<html><body>caf\u00e9 \u201cq\u201d</body></html>".encode("cp1252"),
+         {"Content-Type": "text/html; charset=windows-1252"}),
+        # A lying header: UTF-8 bytes served as latin-1 are read as UTF-8 (pages.decoding).
+        ("<html><body>caf\u00e9 \u201cq\u201d</body></html>".encode(),
+         {"Content-Type": "text/html; charset=iso-8859-1"}),
+        ("<html><body>caf\u00e9</body></html>".encode("utf-16"), {"Content-Type": "text/html"}),
+        (b"<html><body>caf\xe9 \x93q\x94</body></html>", {"Content-Type": "text/html"}),
+    ],
+)  # fmt: skip
+def test_the_worker_decodes_a_crawled_page_as_the_spider_did(body, headers):
+    """The spider hands on bytes; the worker's text is what the spider used to decode."""
+    from newsclaims.pages.decoding import page_text
+    from newsclaims.pipelines.workers import fetched_page
+
+    spider = _spider()
+    url = "http://www.ibtimes.test/story.html"
+    request = Request(url, meta={"nc_source": "ibtimes"})
+    response = HtmlResponse(url, body=body, headers=headers, request=request)
+    crawled = next(o for o in spider.parse_page(response) if isinstance(o, CrawledPage))
+    page = fetched_page(crawled)
+    fresh = HtmlResponse(url, body=body, headers=headers, request=Request(url))
+    assert (page.html, page.encoding) == page_text(body, fresh.text, fresh.encoding)
+    assert page.url == crawled.url and page.source == crawled.source
+    assert "caf\u00e9" in page.html
 
 
 def test_spider_takes_the_sources_file_from_its_argument(tmp_path: Path):
@@ -177,7 +209,9 @@ def test_analyse_pipeline_records_a_page_that_outlives_the_analysis_time_limit()
         f"day {i} of the harbour inquiry, adding that crews {i} were ready.</p>"
         for i in range(6000)
     )
-    slow = slow.model_copy(update={"html": slow.html.replace("</body>", body + "</body>")})
+    slow = slow.model_copy(
+        update={"body": slow.body.replace(b"</body>", body.encode() + b"</body>")}
+    )
     pipeline = AnalysePipeline.from_crawler(crawler)
     pipeline.open_spider()
     try:
@@ -276,7 +310,7 @@ def test_the_crawls_own_process_does_not_load_the_analysis():
 
 
 def test_analyse_pipeline_turns_an_unreadable_page_into_a_recorded_failure(analyse):
-    page = _page(SEED_PATH).model_copy(update={"html": "   "})
+    page = _page(SEED_PATH).model_copy(update={"body": b"   "})
     failure = asyncio.run(analyse.process_item(page))
     assert isinstance(failure, FetchFailure) and "empty document" in failure.reason
 

@@ -2,8 +2,8 @@
 
 Downloads on loopback outrun the analysis workers, so pages pile up in Scrapy's scraper slot
 until its limit (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) holds new downloads back; each page
-held costs ~4× its size in the crawl's process (body, decoded text, the pickled copy
-for a worker). Scrapy's default (5 MB) held ~22 real pages in a bench crawl; newsclaims
+held costs ~2× its size in the crawl's process (body, the pickled copy for a worker; the
+worker decodes it, so no decoded text is kept). Scrapy's default (5 MB) held ~22 real pages in a bench crawl; newsclaims
 holds about one megabyte (docs/performance.md, "Pages waiting for the analysis").
 """
 
@@ -52,3 +52,5 @@ def test_a_crawl_holds_about_half_a_megabyte_of_pages_per_analysis_worker(db_url
     limit = WAITING_PER_WORKER * WORKERS
     in_flight = CONCURRENT * (PAGE_BYTES + 10_000)
     assert report["held"]["bytes"] <= limit + in_flight, report["held"]
+    # The pages waited as bytes: none had its decoded text on it (one per page before).
+    assert report["held"]["texts"] == 0, report["held"]

@@ -6,6 +6,7 @@ denied extensions, fragments, duplicates, odd hosts and paths)."""
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
@@ -227,13 +228,51 @@ def test_repeated_hrefs_give_scrapys_first_links_and_are_judged_once(monkeypatch
     assert len(asked) == len(hrefs) + 1
 
 
-def test_the_links_leave_no_tree_on_the_response():
+def _bodies() -> list[tuple[str, bytes, str]]:
+    """Pages whose bytes the UTF-8 shortcut must refuse, or take with the same result."""
+    page = _tricky_page(None) + '<a href="/world/2014/\u00e9t\u00e9.html">\u00e9t\u00e9</a>'
+    utf8 = page.encode("utf-8")
+    # <base href> after 4,096 characters (ignored) and just before, behind 4-byte letters.
+    late_base = "<!--" + "x" * 4100 + '--><base href="http://other.test/">' + page
+    near_base = "<!--" + "\U0001f600" * 4000 + '--><base href="http://www.example.test/b/">'
+    return [
+        ("utf-8", utf8, "utf-8"),
+        ("BOM", codecs.BOM_UTF8 + utf8, "utf-8"),
+        ("NUL bytes", utf8.replace(b"<p>", b"<p>\x00", 1) + b"\x00", "utf-8"),
+        ("invalid UTF-8", utf8.replace(b"<p>", b"<p>\xff\xfe<a href='/world/2014/bad\xe9.html'>",
+                                       1), "utf-8"),
+        ("leading NBSP", "\u00a0".encode() + utf8 + "\u3000".encode(), "utf-8"),
+        ("leading U+001C", b"\x1c" + utf8 + b"\x1f", "utf-8"),
+        ("spaces only", b" \n\t ", "utf-8"),
+        ("empty", b"", "utf-8"),
+        ("cp1252", page.encode("cp1252", "xmlcharrefreplace"), "cp1252"),
+        ("utf-16", page.encode("utf-16"), "utf-16"),
+        ("gb18030", page.encode("gb18030"), "gb18030"),
+        ("late base", late_base.encode(), "utf-8"),
+        ("near base", (near_base + page).encode(), "utf-8"),
+        ("near base, utf-16", (near_base + page).encode("utf-16"), "utf-16"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "body", "encoding"), _bodies(), ids=[b[0] for b in _bodies()])
+def test_pages_read_from_their_bytes_give_scrapys_links(name, body, encoding):
+    """Parsed from the bytes (UTF-8) or decoded for the parse (the rest), with the base URL
+    from the page's first 4,096 characters: Scrapy's links either way."""
+    response = _response("http://www.example.test/world/", body, encoding)
+    assert_same_links(response, [r"/world/"], [], ["www.example.test"])
+    assert_same_links(response)
+
+
+def test_the_links_leave_no_tree_and_no_text_on_the_response():
     """The parse is dropped with the links: a response waiting for its page's analysis does
-    not hold its tree (~5x the page) meanwhile; one made before is used, not made again."""
-    response = _response("http://www.example.test/world/", _tricky_page(None))
-    rules = {"allow": [r"/world/"], "domains": ["www.example.test"]}
-    ours = Links(**rules).extract_links(response)
-    assert ours and response._cached_selector is None
+    not hold its tree (~5x the page) or its decoded text (~2x) meanwhile; a tree made
+    before is used, not made again."""
+    for encoding in ("utf-8", "cp1252"):
+        response = _response("http://www.example.test/world/", _tricky_page(None), encoding)
+        rules = {"allow": [r"/world/"], "domains": ["www.example.test"]}
+        ours = Links(**rules).extract_links(response)
+        assert ours and response._cached_selector is None
+        assert response._cached_ubody is None  # Scrapy's cache of response.text
     root = response.selector.root
     assert Links(**rules).extract_links(response) == ours
     assert response.selector.root is root

@@ -26,21 +26,39 @@ def _to_utc(value: datetime | None) -> datetime | None:
     return to_utc(value) if value is not None else None
 
 
-class FetchedPage(_Model):
-    """An HTML response as the spider saw it; extraction turns it into an Article."""
+class _Fetch(_Model):
+    """Where and how a page was fetched: what every stage after the fetch keeps of it."""
 
     url: HttpUrl
     requested_url: HttpUrl
     source: str
     status: int
-    html: str = Field(repr=False)
-    encoding: str | None = None
     fetched_at: AwareDatetime = Field(default_factory=utcnow)
     discovered_via: str = "link"
     feed_title: str | None = None
     feed_published: AwareDatetime | None = None
 
     _utc = field_validator("fetched_at", "feed_published")(_to_utc)
+
+
+class FetchedPage(_Fetch):
+    """An HTML page as text; ``pages.analyse.analyse_page`` turns it into an Article."""
+
+    html: str = Field(repr=False)
+    encoding: str | None = None
+
+
+class CrawledPage(_Fetch):
+    """An HTML response as the spider saw it, still bytes: the analysis worker decodes it.
+
+    The crawl's process holds each page until its analysis is done, and a decoded page
+    takes about twice its bytes there (a str with one character past Latin-1 stores every
+    character in two bytes or four), so it keeps the bytes and the encoding Scrapy settled
+    on, and the worker makes the ``FetchedPage`` (``pipelines.workers``).
+    """
+
+    body: bytes = Field(repr=False)
+    encoding: str
 
 
 class Paragraph(_Model):

@@ -61,6 +61,8 @@ EXTENSIONS = {
     "newsclaims.crawl.heap.FreezeHeap": 520,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsclaims.crawl.redirects.HeadMetaRefreshMiddleware": 580,  # before Incremental, as Scrapy's
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsclaims.crawl.redirects.RecordedRedirectMiddleware": 600,
     # After redirects and decompression (590, 600) see the final response; before retries.

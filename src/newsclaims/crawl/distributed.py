@@ -34,7 +34,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from newsclaims.records import Article, FetchedPage, FetchFailure
+from newsclaims.records import Article, CrawledPage, FetchFailure
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ class Frontier:
             self._done(request.meta)
 
     def item_done(self, item: Any, response: Any, spider: Any, **_: Any) -> None:
-        if isinstance(item, FetchedPage | Article | FetchFailure):
+        if isinstance(item, CrawledPage | Article | FetchFailure):
             if isinstance(response, Response):
                 self._done(response.meta)
             elif hasattr(response, "request"):  # an errback's Failure

@@ -38,7 +38,7 @@ from scrapy.http import HtmlResponse, Response
 from newsclaims import runstats
 from newsclaims.crawl.configuration import database_url
 from newsclaims.discovery.feeds import Entry
-from newsclaims.records import Article, FetchedPage, FetchFailure
+from newsclaims.records import Article, CrawledPage, FetchFailure
 from newsclaims.storage import database as db
 from newsclaims.storage import pagestate
 from newsclaims.storage.errors import DataRejected, TransactionConflict
@@ -349,7 +349,7 @@ class Incremental:
             self.crawler.engine.crawl(retry)
 
     def item_dropped(self, item: Any, response: Any, exception: Any, spider: Any) -> None:
-        if isinstance(item, FetchedPage):
+        if isinstance(item, CrawledPage):
             outcome = "off_topic" if str(exception).startswith("off topic") else "not_article"
             self._record(response, outcome, None)
 

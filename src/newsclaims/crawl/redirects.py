@@ -13,10 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.httpobj import urlparse_cached
+from w3lib.html import get_meta_refresh
 
 from newsclaims.discovery.urls import in_scope
+from newsclaims.pages.decoding import base_url, head_text
 
 
 class RecordedRedirectMiddleware(RedirectMiddleware):
@@ -42,3 +46,39 @@ class RecordedRedirectMiddleware(RedirectMiddleware):
         if config is None or name is None:
             return True  # not one of the news spider's pages: Scrapy's filters decide
         return in_scope(redirected.url, config.source(name).domains, [], [])
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta refresh redirects, reading only the page's first 4,096 characters.
+
+    Scrapy's reads the same characters but through ``response.text``, which decodes the
+    whole page and keeps the text on the response for as long as the page waits for its
+    analysis; the analysis worker decodes the page itself (``records.CrawledPage``).
+    The checks and the redirect are Scrapy's (``tests/test_meta_refresh.py``).
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if (
+            request.meta.get("dont_redirect", False)
+            or request.method == "HEAD"
+            or not isinstance(response, HtmlResponse)
+            or urlparse_cached(request).scheme not in {"http", "https"}
+        ):
+            return response
+        body, encoding = response.body, response.encoding
+        interval, url = get_meta_refresh(
+            head_text(body, encoding),
+            base_url(body, encoding, response.url),
+            encoding,
+            ignore_tags=self._ignore_tags,
+        )
+        if not url:
+            return response
+        redirected = self._redirect_request_using_get(request, response, url)
+        if urlparse_cached(redirected).scheme not in {"http", "https"}:
+            return response
+        if interval is not None and interval < self._maxdelay:
+            return self._redirect(redirected, request, "meta refresh")
+        return response

@@ -9,6 +9,7 @@ are refused here by their magic bytes rather than "extracted" as text.
 from __future__ import annotations
 
 from w3lib.encoding import html_to_unicode
+from w3lib.html import get_base_url
 
 from newsclaims.pages.errors import NotHTML
 
@@ -67,6 +68,41 @@ def page_text(body: bytes, text: str, encoding: str) -> tuple[str, str]:
     if encoding.lower().replace("_", "-") in _LATIN_LABELS and _is_utf8(body):
         return body.decode("utf-8"), "utf-8"
     return text, encoding
+
+
+def decoded(body: bytes, encoding: str) -> str:
+    """The body as Scrapy's ``response.text`` gives it once Scrapy settled on ``encoding``."""
+    return html_to_unicode(f"charset={encoding}", body)[1]
+
+
+HEAD_CHARS = 4096
+"""What Scrapy reads of a page for its ``<base href>`` and meta refresh."""
+
+
+def head_text(body: bytes, encoding: str, chars: int = HEAD_CHARS) -> str:
+    """``decoded(body, encoding)[:chars]`` without decoding the whole page.
+
+    No encoding takes more than four bytes a character, and a decoder reads left to right,
+    so the first ``4 * chars`` bytes hold the first ``chars`` characters; only the last
+    few characters of a cut-off prefix (a sequence cut in two) can differ, hence the margin.
+    """
+    cut = 4 * chars + 16
+    if len(body) > cut:
+        head = decoded(body[:cut], encoding)
+        if len(head) >= chars + 8:
+            return head[:chars]
+    return decoded(body, encoding)[:chars]
+
+
+def base_url(body: bytes, encoding: str, url: str) -> str:
+    """Scrapy's ``get_base_url(response)``: the ``<base href>`` of the page's first 4,096
+    characters joined with its URL, without decoding (and keeping) the whole page."""
+    return str(get_base_url(head_text(body, encoding), url, encoding))
+
+
+def crawled_text(body: bytes, encoding: str) -> tuple[str, str]:
+    """A crawled page's text and encoding, from the encoding Scrapy settled on."""
+    return page_text(body, decoded(body, encoding), encoding)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""FetchedPage → analysed Article in worker processes: the event loop does no parsing.
+"""CrawledPage → analysed Article in worker processes: the event loop does no parsing.
 
 The whole analysis (``newsclaims.pages.analyse.analyse_page``) runs in a process pool, so
 extraction, paragraph dedup, topic scoring and quote finding never stall downloads.
@@ -32,7 +32,7 @@ from newsclaims.crawl.configuration import analysis_options, load_config
 from newsclaims.pages.errors import ExtractionError, NotAnArticle
 from newsclaims.pages.options import AnalysisOptions
 from newsclaims.pipelines.workers import AnalysedPage, analyse, start_worker
-from newsclaims.records import FetchedPage, FetchFailure
+from newsclaims.records import CrawledPage, FetchFailure
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class AnalysePipeline:
         self.pool = self._new_pool()
         return self.pool
 
-    async def _run(self, pool: ProcessPool, page: FetchedPage) -> AnalysedPage:
+    async def _run(self, pool: ProcessPool, page: CrawledPage) -> AnalysedPage:
         future = pool.schedule(analyse, (page, self.options), timeout=self.timeout)
         self.pending.add(future)
         try:
@@ -121,7 +121,7 @@ class AnalysePipeline:
         finally:
             self.pending.discard(future)
 
-    async def _analyse(self, page: FetchedPage) -> AnalysedPage:
+    async def _analyse(self, page: CrawledPage) -> AnalysedPage:
         """Run the analysis in the pool; a pool broken by a dead worker is replaced once."""
         assert self.pool is not None, "open_spider() starts the pool"
         pool = self.pool if self.pool.active else self._replace_pool()
@@ -137,7 +137,7 @@ class AnalysePipeline:
             self.pool.join(timeout=10)
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, FetchedPage):
+        if not isinstance(item, CrawledPage):
             return item
         self.stats.inc_value(runstats.FETCHED)
         try:
@@ -169,7 +169,7 @@ class AnalysePipeline:
         return article
 
     @staticmethod
-    def _failure(page: FetchedPage, reason: str, *, skipped: bool = False) -> FetchFailure:
+    def _failure(page: CrawledPage, reason: str, *, skipped: bool = False) -> FetchFailure:
         """The page ends in fetch_errors (an error, or a skipped page), never unrecorded."""
         return FetchFailure(
             url=str(page.url),

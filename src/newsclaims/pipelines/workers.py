@@ -10,9 +10,10 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 
+from newsclaims.pages.decoding import crawled_text
 from newsclaims.pages.options import AnalysisOptions
 from newsclaims.processes import exit_with
-from newsclaims.records import Article, FetchedPage
+from newsclaims.records import Article, CrawledPage, FetchedPage
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,23 @@ class AnalysedPage:
     repeated_paragraphs: int
 
 
-def analyse(page: FetchedPage, options: AnalysisOptions) -> AnalysedPage:
+def fetched_page(page: CrawledPage) -> FetchedPage:
+    """The crawled page as text, decoded here in the worker rather than in the crawl's
+    process, exactly as the spider decoded it before (``pages.decoding.crawled_text``)."""
+    html, encoding = crawled_text(page.body, page.encoding)
+    fetch = {name: getattr(page, name) for name in _FETCH_FIELDS}
+    return FetchedPage.model_construct(**fetch, html=html, encoding=encoding)
+
+
+_FETCH_FIELDS = tuple(name for name in CrawledPage.model_fields if name not in ("body", "encoding"))
+
+
+def analyse(page: CrawledPage, options: AnalysisOptions) -> AnalysedPage:
     """``analyse_page`` in a worker (imported here, not at the top, to keep it out of the
     crawl's own process; the forkserver has it loaded already, see ``pages.preload``)."""
     from newsclaims.pages.analyse import analyse_page
 
-    analysis = analyse_page(page, options)
+    analysis = analyse_page(fetched_page(page), options)
     return AnalysedPage(analysis.article, analysis.on_topic, analysis.repeated_paragraphs)
 
 

@@ -19,6 +19,8 @@ query or fragment. ``urljoin`` and ``safe_url_string`` return such a URL unchang
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 from collections.abc import Iterable
 from operator import attrgetter
@@ -26,14 +28,16 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
+from parsel import Selector
 from scrapy.link import Link
 from scrapy.linkextractors import LinkExtractor
-from scrapy.selector import Selector
 from scrapy.utils.misc import rel_has_nofollow
 from scrapy.utils.python import unique as unique_list
-from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
+
+from newsclaims.pages.decoding import base_url as page_base_url
+from newsclaims.pages.decoding import decoded
 
 # LinkExtractor's default tags (``a``, ``area``); the XHTML forms are what its _nons folds.
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -72,15 +76,15 @@ class Links:
 
     def extract_links(self, response: Any) -> list[Link]:
         """What ``LinkExtractor.extract_links(response)`` returns for this response."""
-        base_url = get_base_url(response)
+        base_url = page_base_url(response.body, response.encoding, response.url)
         plain_base = _PLAIN_BASE.match(base_url)
-        origin = plain_base.group(1) if plain_base else None
+        origin = plain_base.group(1) if plain_base and _keeps_ascii(response.encoding) else None
         links: list[Link] = []
         # An href met before on this page gives the same URL: refused then, or kept with
         # the text of its first anchor, which the de-duplication below keeps. Menus repeat
         # their links at the top and the bottom; only the first costs the steps and rules.
         seen: set[str] = set()
-        for element in _root(response).iter(*_TAGS):
+        for element in _root(response, base_url).iter(*_TAGS):
             value = element.get("href")
             if value is None or value in seen:
                 continue
@@ -99,16 +103,57 @@ class Links:
         return unique_list(links, key=attrgetter("url"))
 
 
-def _root(response: Any) -> Any:
-    """The tree ``response.selector`` holds, without keeping it on the response.
+@functools.cache
+def _keeps_ascii(encoding: str) -> bool:
+    """Whether the page's encoding writes ASCII as ASCII. ``safe_url_string`` encodes a URL's
+    query in it, so on a UTF-16 or UTF-32 page even a plain href comes out changed (its
+    query gets the byte order mark: ``?%FF%FE``): no href is final as it stands there."""
+    return "?q=1".encode(encoding) == b"?q=1"
 
-    ``response.selector`` caches its tree (~5x the page's size) on the response, which
-    lives until the page's analysis is done: with the scraper's ~5 MB of responses waiting,
-    that was ~100 MB of the crawl's process for trees nothing read again. The same
-    ``Selector(response)`` parse, dropped once the links are out; a tree some other part
-    already made is used as it is."""
+
+def _root(response: Any, base_url: str) -> Any:
+    """The tree ``Selector(response)`` parses, without keeping it or the page's text on
+    the response.
+
+    ``response.selector`` caches its tree (~5x the page's size) and ``response.text`` the
+    decoded page (~2x) on the response, which lives until the page's analysis is done: with
+    the scraper's responses waiting, that was ~100 MB of the crawl's process for trees
+    nothing read again, then ~20 MB of texts. A UTF-8 page is parsed from its bytes, which
+    are then exactly what ``Selector(response)`` hands lxml (it decodes the page and encodes
+    it back to UTF-8); any other page is decoded for the parse and the text dropped after.
+    A tree some other part already made is used as it is."""
     cached = getattr(response, "_cached_selector", None)
-    return (cached if cached is not None else Selector(response)).root
+    if cached is not None:
+        return cached.root
+    body, encoding = response.body, response.encoding
+    if _same_as_decoded(body, encoding):
+        return Selector(body=body, encoding="utf-8", type="html", base_url=base_url).root
+    text = decoded(body, encoding)
+    return Selector(text=text, type="html", base_url=base_url).root
+
+
+# What str.strip() strips in ASCII that bytes.strip() leaves.
+_STR_ONLY_SPACES = frozenset(b"\x1c\x1d\x1e\x1f")
+
+
+def _same_as_decoded(body: bytes, encoding: str) -> bool:
+    """Whether parsel's bytes path gives lxml the bytes its text path would: the page is
+    UTF-8 without a BOM (the decoding drops it) or NUL bytes (stripped before the outer
+    spaces on one path, after on the other), valid (else the decoding puts U+FFFD where lxml
+    would see the bad bytes), and its ends strip alike as bytes and as text."""
+    if codecs.lookup(encoding).name != "utf-8" or body.startswith(codecs.BOM_UTF8):
+        return False
+    if b"\x00" in body:
+        return False
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    stripped = body.strip()
+    if not stripped:
+        return False  # parsel wants text then; Scrapy's gives it the empty text
+    return all(end < 0x80 and end not in _STR_ONLY_SPACES for end in (stripped[0], stripped[-1]))
 
 
 def _final(href: str, origin: str) -> str | None:

@@ -17,8 +17,7 @@ from newsclaims.crawl import incremental
 from newsclaims.crawl.configuration import crawl_depth, load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
-from newsclaims.pages.decoding import page_text
-from newsclaims.records import FetchedPage, FetchFailure
+from newsclaims.records import CrawledPage, FetchFailure
 from newsclaims.spiders.links import Links
 
 # Feed/sitemap entries outside the source's domains or allow/deny (Scrapy's stats only).
@@ -183,14 +182,14 @@ class NewsSpider(scrapy.Spider):
         response.meta[incremental.LINKS] = links  # recorded with the page once it is done
         entry: Entry | None = response.meta.get("nc_entry")
         redirects = response.meta.get("redirect_urls") or [response.url]
-        text, encoding = page_text(response.body, response.text, response.encoding)
-        yield FetchedPage(
+        # The bytes, not the text: the worker decodes it (records.CrawledPage).
+        yield CrawledPage(
             url=response.url,
             requested_url=redirects[0],
             source=source.name,
             status=response.status,
-            html=text,
-            encoding=encoding,
+            body=response.body,
+            encoding=response.encoding,
             discovered_via=response.meta.get("nc_via", "link"),
             feed_title=entry.title if entry else None,
             feed_published=entry.published if entry else None,
