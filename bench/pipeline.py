@@ -49,7 +49,6 @@ POSTGRES_URL = os.environ.get(
 FAST = [
     "-s", "DOWNLOAD_DELAY=0",
     "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS=32",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
     "-s", "NEWSCLAIMS_EXTRACT_WORKERS=2",
 ]  # fmt: skip
@@ -248,6 +247,12 @@ def main() -> None:
         default="all",
         help="with --real: keep every page (default) or use the fixture web's topic",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=32,
+        help="the crawls' CONCURRENT_REQUESTS (the project's default is 16)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nc-bench-"))
@@ -295,7 +300,7 @@ def main() -> None:
             targets.append(("(c) newsclaims crawl → PostgreSQL", postgres.fresh()))
         for name, url in targets:
             command = [*newsclaims, "crawl", "--sources", sources, "--db", url, "--proxy", proxy,
-                       "-s", f"NEWSCLAIMS_SPOOL_DIR={work / 'spool'}", *FAST, "--log-level", "ERROR"]  # fmt: skip
+                       "-s", f"NEWSCLAIMS_SPOOL_DIR={work / 'spool'}", *FAST, "-s", f"CONCURRENT_REQUESTS={args.concurrency}", "--log-level", "ERROR"]  # fmt: skip
             figures.append(run_monitored(name, len(articles), command, work / "crawl.log"))
         server_note = ""
         if server is not None:
@@ -337,6 +342,8 @@ def report(
         )
     else:
         command, kind = f"--pages {args.pages}", "invented article pages"
+    if args.concurrency != 32:
+        command += f" --concurrency {args.concurrency}"
     lines = [
         f"bench/pipeline.py {command} --modes {args.modes}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         f"corpus: {len(sizes)} {kind}, {min(sizes) // 1000}-{max(sizes) // 1000} KB "
