@@ -124,7 +124,12 @@ def test_spider_yields_the_page_and_follows_only_allowed_links():
         ("<html><body>caf\u00e9 \u201cq\u201d</body></html>".encode(),
          {"Content-Type": "text/html; charset=iso-8859-1"}),
         ("<html><body>caf\u00e9</body></html>".encode("utf-16"), {"Content-Type": "text/html"}),
+        # Declaring nothing: Scrapy guesses (and decodes the page to do it).
         (b"<html><body>caf\xe9 \x93q\x94</body></html>", {"Content-Type": "text/html"}),
+        # Nothing names these bytes: Scrapy reads them as ASCII, where "ascii" alone would
+        # read as windows-1252, so the text itself is handed on.
+        (b"<html><body>caf\xe9 \x00\x01\x81\x8d\x8f\x90\x9d\xff</body></html>",
+         {"Content-Type": "text/html"}),
     ],
 )  # fmt: skip
 def test_the_worker_decodes_a_crawled_page_as_the_spider_did(body, headers):
@@ -141,7 +146,10 @@ def test_the_worker_decodes_a_crawled_page_as_the_spider_did(body, headers):
     fresh = HtmlResponse(url, body=body, headers=headers, request=Request(url))
     assert (page.html, page.encoding) == page_text(body, fresh.text, fresh.encoding)
     assert page.url == crawled.url and page.source == crawled.source
-    assert "caf\u00e9" in page.html
+    assert "caf" in page.html
+    # The response waits for the analysis without a decoded text on it.
+    assert response._cached_ubody is None
+    assert (crawled.text is None) == (crawled.encoding != "ascii")
 
 
 def test_spider_takes_the_sources_file_from_its_argument(tmp_path: Path):

@@ -258,9 +258,40 @@ def _bodies() -> list[tuple[str, bytes, str]]:
 def test_pages_read_from_their_bytes_give_scrapys_links(name, body, encoding):
     """Parsed from the bytes (UTF-8) or decoded for the parse (the rest), with the base URL
     from the page's first 4,096 characters: Scrapy's links either way."""
-    response = _response("http://www.example.test/world/", body, encoding)
-    assert_same_links(response, [r"/world/"], [], ["www.example.test"])
-    assert_same_links(response)
+    url = "http://www.example.test/world/"
+    assert_same_links(_response(url, body, encoding), [r"/world/"], [], ["www.example.test"])
+    assert_same_links(_response(url, body, encoding))  # a fresh one: Scrapy keeps its tree
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "headers"),
+    [
+        ("HTTP charset", "<a href='/world/caf\u00e9.html'>x</a>".encode("cp1252"),
+         {"Content-Type": "text/html; charset=windows-1252"}),
+        ("meta charset", "<meta charset='cp1252'><a href='/world/caf\u00e9.html'>x</a>".encode("cp1252"),
+         {"Content-Type": "text/html"}),
+        ("guessed UTF-8", "<a href='/world/caf\u00e9.html'>x</a>".encode(), {"Content-Type": "text/html"}),
+        ("read as ASCII", b"<a href='/world/caf\xe9.html'>x\x00\x81\x8d\x8f\x90\x9d</a>",
+         {"Content-Type": "text/html"}),
+        ("XML", b"<?xml version='1.0'?><root xmlns:h='http://www.w3.org/1999/xhtml'><a href='/world/p'/>"
+         b"<h:a href='/world/x'>x</h:a></root>", {}),
+    ],
+)  # fmt: skip
+def test_pages_whose_encoding_scrapy_settles_give_scrapys_links(name, body, headers):
+    """Encodings from the header, the page, Scrapy's guess, and a page Scrapy sees as XML."""
+    from scrapy.http.response.text import TextResponse
+    from scrapy.responsetypes import responsetypes
+
+    url = "http://www.example.test/world/"
+
+    def response() -> TextResponse:
+        cls = responsetypes.from_args(headers=headers, url=url, body=body)
+        return cls(url, body=body, headers=headers, request=Request(url))
+
+    assert isinstance(response(), TextResponse)
+    ours = Links().extract_links(response())
+    assert ours == LinkExtractor().extract_links(response())
+    assert ours
 
 
 def test_the_links_leave_no_tree_and_no_text_on_the_response():

@@ -5,18 +5,23 @@ none, and the page's text left undecoded on the response."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from newsclaims.crawl.redirects import HeadMetaRefreshMiddleware
+from newsclaims.pages.decoding import HEAD_CHARS, decoded, head_text
 
 URL = "http://www.example.test/world/page.html"
 REFRESH = '<meta http-equiv="refresh" content="{delay}; url={target}">'
 
 
 def _pages() -> list[tuple[str, str, str]]:
-    page = "<html><head>{head}</head><body><p>caf\u00e9 \u201cquoted\u201d</p></body></html>"
+    # Past the 16 KB that the first 4,096 characters are decoded from, so the cut is met.
+    filler = "<p>" + "caf\u00e9 \u201cquoted\u201d " * 1200 + "</p>"
+    page = "<html><head>{head}</head><body>" + filler + "</body></html>"
     refresh = REFRESH.format(delay=0, target="/world/moved.html")
     return [
         ("refresh", page.format(head=refresh), "utf-8"),
@@ -35,6 +40,9 @@ def _pages() -> list[tuple[str, str, str]]:
         ("utf-16", page.format(head=refresh), "utf-16"),
         ("gb18030, near the limit", page.format(head="<!--" + "\u4e2d" * 4030 + "-->" + refresh),
          "gb18030"),
+        ("4-byte letters past the cut", page.format(head="<!--" + "\U0001f600" * 4200 + "-->" + refresh),
+         "utf-8"),
+        ("iso-2022-jp", page.format(head="<!--" + "\u4e2d\u0061" * 2030 + "-->" + refresh), "iso-2022-jp"),
     ]  # fmt: skip
 
 
@@ -101,3 +109,22 @@ def test_the_crawl_uses_it_in_place_of_scrapys_at_its_place_in_the_chain():
     assert ours < names.index(
         "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"
     )
+
+
+ENCODINGS = ["utf-8", "utf-16", "utf-16-be", "utf-32", "cp1252", "latin-1", "gb18030", "shift_jis",
+             "euc-jp", "iso-2022-jp", "big5", "koi8-r", "ascii"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(min_size=0, max_size=5000),
+    junk=st.binary(max_size=40),
+    at=st.integers(min_value=0, max_value=20_000),
+    repeat=st.integers(min_value=1, max_value=8),
+    encoding=st.sampled_from(ENCODINGS),
+)
+def test_the_head_is_the_first_characters_of_the_whole_decoding(text, junk, at, repeat, encoding):
+    """``head_text`` is ``decoded(...)[:4096]`` on any bytes, cut anywhere, in any encoding."""
+    body = (text * repeat).encode(encoding, "xmlcharrefreplace") if text else b""
+    body = body[:at] + junk + body[at:]
+    assert head_text(body, encoding) == decoded(body, encoding)[:HEAD_CHARS]

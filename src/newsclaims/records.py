@@ -59,6 +59,10 @@ class CrawledPage(_Fetch):
 
     body: bytes = Field(repr=False)
     encoding: str
+    text: str | None = Field(default=None, repr=False)
+    """Scrapy's own decoding, only where the encoding's name would not give it back: a page
+    that declares no encoding, which Scrapy decoded whole to guess one (as ASCII, say,
+    where the name alone reads as windows-1252)."""
 
 
 class Paragraph(_Model):

@@ -1,7 +1,7 @@
 """An archived page through the crawl's analysis: decode, pick URL and source, ``analyse_page``.
 
-Runs in the ingest worker processes. The page becomes the same ``FetchedPage`` a crawl
-would have yielded and goes through ``pages.analyse.analyse_page``, the one analysis path,
+Runs in the ingest worker processes. The page becomes the same ``FetchedPage`` a crawled
+page becomes in its worker and goes through ``pages.analyse.analyse_page``, the one analysis path,
 so an archived page and a crawled one are stored alike. Only the article (or why there is
 none) goes back to the parent, never the HTML. The pool's entry points and what they
 return are in ``archives.worker``, which the parent imports without this module.

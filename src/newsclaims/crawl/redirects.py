@@ -17,6 +17,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import get_meta_refresh as scrapy_meta_refresh
 from w3lib.html import get_meta_refresh
 
 from newsclaims.discovery.urls import in_scope
@@ -68,12 +69,16 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         ):
             return response
         body, encoding = response.body, response.encoding
-        interval, url = get_meta_refresh(
-            head_text(body, encoding),
-            base_url(body, encoding, response.url),
-            encoding,
-            ignore_tags=self._ignore_tags,
-        )
+        if getattr(response, "_cached_ubody", None) is not None:
+            # Scrapy decoded the page to guess its encoding: its own reading, from that text.
+            interval, url = scrapy_meta_refresh(response, ignore_tags=self._ignore_tags)
+        else:
+            interval, url = get_meta_refresh(
+                head_text(body, encoding),
+                base_url(body, encoding, response.url),
+                encoding,
+                ignore_tags=self._ignore_tags,
+            )
         if not url:
             return response
         redirected = self._redirect_request_using_get(request, response, url)

@@ -82,9 +82,10 @@ HEAD_CHARS = 4096
 def head_text(body: bytes, encoding: str, chars: int = HEAD_CHARS) -> str:
     """``decoded(body, encoding)[:chars]`` without decoding the whole page.
 
-    No encoding takes more than four bytes a character, and a decoder reads left to right,
-    so the first ``4 * chars`` bytes hold the first ``chars`` characters; only the last
-    few characters of a cut-off prefix (a sequence cut in two) can differ, hence the margin.
+    A decoder reads left to right, so a prefix of the bytes decodes to a prefix of the text
+    but for its last few characters (a sequence cut in two), hence the margin; the web's
+    encodings take at most four bytes a character, and where the prefix still gives too
+    few characters the whole page is decoded.
     """
     cut = 4 * chars + 16
     if len(body) > cut:
@@ -100,9 +101,10 @@ def base_url(body: bytes, encoding: str, url: str) -> str:
     return str(get_base_url(head_text(body, encoding), url, encoding))
 
 
-def crawled_text(body: bytes, encoding: str) -> tuple[str, str]:
-    """A crawled page's text and encoding, from the encoding Scrapy settled on."""
-    return page_text(body, decoded(body, encoding), encoding)
+def crawled_text(body: bytes, encoding: str, text: str | None = None) -> tuple[str, str]:
+    """A crawled page's text and encoding, from the encoding Scrapy settled on (or the text
+    it decoded, where that name would not give it back)."""
+    return page_text(body, decoded(body, encoding) if text is None else text, encoding)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:

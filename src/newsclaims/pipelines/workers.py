@@ -29,12 +29,14 @@ class AnalysedPage:
 def fetched_page(page: CrawledPage) -> FetchedPage:
     """The crawled page as text, decoded here in the worker rather than in the crawl's
     process, exactly as the spider decoded it before (``pages.decoding.crawled_text``)."""
-    html, encoding = crawled_text(page.body, page.encoding)
+    html, encoding = crawled_text(page.body, page.encoding, page.text)
     fetch = {name: getattr(page, name) for name in _FETCH_FIELDS}
     return FetchedPage.model_construct(**fetch, html=html, encoding=encoding)
 
 
-_FETCH_FIELDS = tuple(name for name in CrawledPage.model_fields if name not in ("body", "encoding"))
+_FETCH_FIELDS = tuple(
+    name for name in CrawledPage.model_fields if name not in ("body", "encoding", "text")
+)
 
 
 def analyse(page: CrawledPage, options: AnalysisOptions) -> AnalysedPage:

@@ -29,10 +29,13 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
+from scrapy.http import HtmlResponse
 from scrapy.link import Link
 from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector as ScrapySelector
 from scrapy.utils.misc import rel_has_nofollow
 from scrapy.utils.python import unique as unique_list
+from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
@@ -76,7 +79,14 @@ class Links:
 
     def extract_links(self, response: Any) -> list[Link]:
         """What ``LinkExtractor.extract_links(response)`` returns for this response."""
-        base_url = page_base_url(response.body, response.encoding, response.url)
+        text = scrapy_text(response)
+        if text is not None or not isinstance(response, HtmlResponse):
+            # Scrapy has the text already (or the page is XML, or of no type): its own steps.
+            base_url = get_base_url(response)
+            root = _cached_or(response, lambda: ScrapySelector(response))
+        else:
+            base_url = page_base_url(response.body, response.encoding, response.url)
+            root = _cached_or(response, lambda: _html_root(response, base_url))
         plain_base = _PLAIN_BASE.match(base_url)
         origin = plain_base.group(1) if plain_base and _keeps_ascii(response.encoding) else None
         links: list[Link] = []
@@ -84,7 +94,7 @@ class Links:
         # the text of its first anchor, which the de-duplication below keeps. Menus repeat
         # their links at the top and the bottom; only the first costs the steps and rules.
         seen: set[str] = set()
-        for element in _root(response, base_url).iter(*_TAGS):
+        for element in root.iter(*_TAGS):
             value = element.get("href")
             if value is None or value in seen:
                 continue
@@ -111,7 +121,23 @@ def _keeps_ascii(encoding: str) -> bool:
     return "?q=1".encode(encoding) == b"?q=1"
 
 
-def _root(response: Any, base_url: str) -> Any:
+def scrapy_text(response: Any) -> str | None:
+    """The page's text if Scrapy decoded it already, else None.
+
+    Settling the encoding of a page that declares none (no BOM, HTTP charset or meta
+    charset) makes Scrapy decode the whole page to guess one, and it keeps that text
+    (``TextResponse._body_inferred_encoding``); every other page is still bytes here."""
+    response.encoding  # noqa: B018  (settles it: a guess decodes the page)
+    return getattr(response, "_cached_ubody", None)
+
+
+def _cached_or(response: Any, parse: Any) -> Any:
+    """A tree some other part already made is used as it is; else ``parse()``'s, not kept."""
+    cached = getattr(response, "_cached_selector", None)
+    return (cached if cached is not None else parse()).root
+
+
+def _html_root(response: Any, base_url: str) -> Any:
     """The tree ``Selector(response)`` parses, without keeping it or the page's text on
     the response.
 
@@ -120,16 +146,11 @@ def _root(response: Any, base_url: str) -> Any:
     the scraper's responses waiting, that was ~100 MB of the crawl's process for trees
     nothing read again, then ~20 MB of texts. A UTF-8 page is parsed from its bytes, which
     are then exactly what ``Selector(response)`` hands lxml (it decodes the page and encodes
-    it back to UTF-8); any other page is decoded for the parse and the text dropped after.
-    A tree some other part already made is used as it is."""
-    cached = getattr(response, "_cached_selector", None)
-    if cached is not None:
-        return cached.root
+    it back to UTF-8); any other page is decoded for the parse and the text dropped after."""
     body, encoding = response.body, response.encoding
     if _same_as_decoded(body, encoding):
-        return Selector(body=body, encoding="utf-8", type="html", base_url=base_url).root
-    text = decoded(body, encoding)
-    return Selector(text=text, type="html", base_url=base_url).root
+        return Selector(body=body, encoding="utf-8", type="html", base_url=base_url)
+    return Selector(text=decoded(body, encoding), type="html", base_url=base_url)
 
 
 # What str.strip() strips in ASCII that bytes.strip() leaves.

@@ -17,8 +17,9 @@ from newsclaims.crawl import incremental
 from newsclaims.crawl.configuration import crawl_depth, load_config
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
+from newsclaims.pages.decoding import decoded
 from newsclaims.records import CrawledPage, FetchFailure
-from newsclaims.spiders.links import Links
+from newsclaims.spiders.links import Links, scrapy_text
 
 # Feed/sitemap entries outside the source's domains or allow/deny (Scrapy's stats only).
 OUT_OF_SCOPE = "newsclaims/out_of_scope_entries"
@@ -182,7 +183,6 @@ class NewsSpider(scrapy.Spider):
         response.meta[incremental.LINKS] = links  # recorded with the page once it is done
         entry: Entry | None = response.meta.get("nc_entry")
         redirects = response.meta.get("redirect_urls") or [response.url]
-        # The bytes, not the text: the worker decodes it (records.CrawledPage).
         yield CrawledPage(
             url=response.url,
             requested_url=redirects[0],
@@ -190,6 +190,7 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
             body=response.body,
             encoding=response.encoding,
+            text=_text_to_hand_on(response),
             discovered_via=response.meta.get("nc_via", "link"),
             feed_title=entry.title if entry else None,
             feed_published=entry.published if entry else None,
@@ -237,3 +238,15 @@ class NewsSpider(scrapy.Spider):
             status=status,
             source=request.meta.get("nc_source"),
         )
+
+
+def _text_to_hand_on(response: TextResponse) -> str | None:
+    """The page waits for its analysis as bytes, which the worker decodes
+    (``records.CrawledPage``). A text Scrapy made to guess the encoding is dropped from the
+    response, and handed on only where the encoding's name would not give it back."""
+    text = scrapy_text(response)
+    if text is None:
+        return None
+    # Scrapy's cache of response.text (read again, it decodes the page again).
+    response._cached_ubody = None
+    return None if decoded(response.body, response.encoding) == text else text
