@@ -18,10 +18,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import get_meta_refresh as scrapy_meta_refresh
-from w3lib.html import get_meta_refresh
+from w3lib.html import get_base_url, get_meta_refresh
 
+from newsclaims.crawl.responses import scrapy_text
 from newsclaims.discovery.urls import in_scope
-from newsclaims.pages.decoding import base_url, head_text
+from newsclaims.pages.decoding import head_text
 
 
 class RecordedRedirectMiddleware(RedirectMiddleware):
@@ -68,17 +69,14 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
             or urlparse_cached(request).scheme not in {"http", "https"}
         ):
             return response
-        body, encoding = response.body, response.encoding
-        if getattr(response, "_cached_ubody", None) is not None:
+        if scrapy_text(response) is not None:
             # Scrapy decoded the page to guess its encoding: its own reading, from that text.
             interval, url = scrapy_meta_refresh(response, ignore_tags=self._ignore_tags)
         else:
-            interval, url = get_meta_refresh(
-                head_text(body, encoding),
-                base_url(body, encoding, response.url),
-                encoding,
-                ignore_tags=self._ignore_tags,
-            )
+            encoding = response.encoding
+            head = head_text(response.body, encoding)
+            base = get_base_url(head, response.url, encoding)
+            interval, url = get_meta_refresh(head, base, encoding, ignore_tags=self._ignore_tags)
         if not url:
             return response
         redirected = self._redirect_request_using_get(request, response, url)

@@ -9,7 +9,6 @@ are refused here by their magic bytes rather than "extracted" as text.
 from __future__ import annotations
 
 from w3lib.encoding import html_to_unicode
-from w3lib.html import get_base_url
 
 from newsclaims.pages.errors import NotHTML
 
@@ -93,12 +92,6 @@ def head_text(body: bytes, encoding: str, chars: int = HEAD_CHARS) -> str:
         if len(head) >= chars + 8:
             return head[:chars]
     return decoded(body, encoding)[:chars]
-
-
-def base_url(body: bytes, encoding: str, url: str) -> str:
-    """Scrapy's ``get_base_url(response)``: the ``<base href>`` of the page's first 4,096
-    characters joined with its URL, without decoding (and keeping) the whole page."""
-    return str(get_base_url(head_text(body, encoding), url, encoding))
 
 
 def crawled_text(body: bytes, encoding: str, text: str | None = None) -> tuple[str, str]:

@@ -36,11 +36,12 @@ from scrapy.selector import Selector as ScrapySelector
 from scrapy.utils.misc import rel_has_nofollow
 from scrapy.utils.python import unique as unique_list
 from scrapy.utils.response import get_base_url
+from w3lib.html import get_base_url as w3lib_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from newsclaims.pages.decoding import base_url as page_base_url
-from newsclaims.pages.decoding import decoded
+from newsclaims.crawl.responses import scrapy_text
+from newsclaims.pages.decoding import decoded, head_text
 
 # LinkExtractor's default tags (``a``, ``area``); the XHTML forms are what its _nons folds.
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -85,7 +86,8 @@ class Links:
             base_url = get_base_url(response)
             root = _cached_or(response, lambda: ScrapySelector(response))
         else:
-            base_url = page_base_url(response.body, response.encoding, response.url)
+            head = head_text(response.body, response.encoding)
+            base_url = w3lib_base_url(head, response.url, response.encoding)
             root = _cached_or(response, lambda: _html_root(response, base_url))
         plain_base = _PLAIN_BASE.match(base_url)
         origin = plain_base.group(1) if plain_base and _keeps_ascii(response.encoding) else None
@@ -119,16 +121,6 @@ def _keeps_ascii(encoding: str) -> bool:
     query in it, so on a UTF-16 or UTF-32 page even a plain href comes out changed (its
     query gets the byte order mark: ``?%FF%FE``): no href is final as it stands there."""
     return "?q=1".encode(encoding) == b"?q=1"
-
-
-def scrapy_text(response: Any) -> str | None:
-    """The page's text if Scrapy decoded it already, else None.
-
-    Settling the encoding of a page that declares none (no BOM, HTTP charset or meta
-    charset) makes Scrapy decode the whole page to guess one, and it keeps that text
-    (``TextResponse._body_inferred_encoding``); every other page is still bytes here."""
-    response.encoding  # noqa: B018  (settles it: a guess decodes the page)
-    return getattr(response, "_cached_ubody", None)
 
 
 def _cached_or(response: Any, parse: Any) -> Any:

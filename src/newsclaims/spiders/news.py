@@ -15,11 +15,12 @@ from newsclaims import runstats
 from newsclaims.config.sources import Source, SourcesFile
 from newsclaims.crawl import incremental
 from newsclaims.crawl.configuration import crawl_depth, load_config
+from newsclaims.crawl.responses import take_scrapy_text
 from newsclaims.discovery.feeds import Entry, parse_feed, parse_sitemap
 from newsclaims.discovery.urls import host_name, in_scope
 from newsclaims.pages.decoding import decoded
 from newsclaims.records import CrawledPage, FetchFailure
-from newsclaims.spiders.links import Links, scrapy_text
+from newsclaims.spiders.links import Links
 
 # Feed/sitemap entries outside the source's domains or allow/deny (Scrapy's stats only).
 OUT_OF_SCOPE = "newsclaims/out_of_scope_entries"
@@ -244,9 +245,7 @@ def _text_to_hand_on(response: TextResponse) -> str | None:
     """The page waits for its analysis as bytes, which the worker decodes
     (``records.CrawledPage``). A text Scrapy made to guess the encoding is dropped from the
     response, and handed on only where the encoding's name would not give it back."""
-    text = scrapy_text(response)
-    if text is None:
+    text = take_scrapy_text(response)
+    if text is None or decoded(response.body, response.encoding) == text:
         return None
-    # Scrapy's cache of response.text (read again, it decodes the page again).
-    response._cached_ubody = None
-    return None if decoded(response.body, response.encoding) == text else text
+    return text
