@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsclaims.similarity.minhash import (
     MinHasher,
     estimated_jaccard,
+    estimated_jaccards,
     shingle_hashes,
     token_hashes,
 )
@@ -112,6 +114,21 @@ def test_minhash_estimate_tracks_true_jaccard() -> None:
         errors.append(estimate - truth)
     assert abs(sum(errors) / len(errors)) < 0.02
     assert max(abs(e) for e in errors) < 0.15
+
+
+def test_scores_in_one_pass_equal_one_pair_at_a_time() -> None:
+    """The write scores an article against all its candidates at once: the same floats."""
+    hasher = MinHasher(bands=8, rows=3)
+    texts = [[f"w{i}" for i in range(3 * k, 3 * k + 40)] for k in range(12)]
+    signatures = [hasher.signature(token_hashes(words)) for words in texts]
+    article, others = signatures[0], signatures[1:]
+    scores = estimated_jaccards(article, np.vstack(others))
+    assert scores == [estimated_jaccard(article, other) for other in others]
+    assert len(set(scores)) > 2 and all(type(score) is float for score in scores)
+    assert estimated_jaccards(article, np.empty((0, len(article)), np.uint64)) == []
+    other_hasher = MinHasher(bands=4, rows=3).signature(token_hashes(["a"]))
+    with pytest.raises(ValueError, match="different MinHashers"):
+        estimated_jaccards(article, other_hasher[None, :])
 
 
 def test_bulk_signatures_equal_one_at_a_time() -> None:

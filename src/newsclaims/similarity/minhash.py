@@ -148,3 +148,15 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     if a.shape != b.shape:
         raise ValueError("signatures from different MinHashers cannot be compared")
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+def estimated_jaccards(a: np.ndarray, others: np.ndarray) -> list[float]:
+    """``estimated_jaccard(a, row)`` for each row of the 2-D ``others``, in one vector pass.
+
+    Why: the write compares an article with every stored article sharing a band key with
+    it, hundreds where a story's quotes run in many outlets; a call per pair cost more than
+    the comparisons themselves.
+    """
+    if others.ndim != 2 or others.shape[1:] != a.shape:
+        raise ValueError("signatures from different MinHashers cannot be compared")
+    return (np.count_nonzero(others == a, axis=1) / len(a)).tolist()

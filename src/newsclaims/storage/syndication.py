@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims.dates import to_utc
-from newsclaims.similarity.minhash import estimated_jaccard
+from newsclaims.similarity.minhash import estimated_jaccards
 from newsclaims.similarity.neardup import (
     NEAR_DUPLICATE_THRESHOLD,
     article_signature,
@@ -90,27 +90,51 @@ def link_batch(session: Session, batch: Sequence[NearDuplicateInput]) -> None:
             entry.minhash,
             True,
         )
+    signatures = _Signatures(linked)
+    for entry in batch:
         candidates = {a for key in enumerate(entry.buckets) for a in sharing.get(key, ())}
-        _link(session, entry.article_id, linked, sorted(candidates))
+        _link(session, entry.article_id, linked, sorted(candidates), signatures)
         for key in enumerate(entry.buckets):  # seen by the batch's later articles
             sharing[key].append(entry.article_id)
     _store_keys(session, batch)
     _write_links(session, linked)
 
 
+class _Signatures:
+    """The batch's and its candidates' MinHash values as one matrix, a row per article:
+    an article is scored against all its candidates in one vector pass."""
+
+    def __init__(self, linked: dict[int, _Linked]) -> None:
+        rows = [(article_id, row.values) for article_id, row in linked.items()]
+        hashed = [(article_id, values) for article_id, values in rows if values is not None]
+        self.row_of = {article_id: i for i, (article_id, _) in enumerate(hashed)}
+        self.matrix = np.vstack([values for _, values in hashed]) if hashed else None
+
+    def scores(self, values: np.ndarray, candidates: list[int]) -> list[tuple[int, float]]:
+        """(candidate, estimated Jaccard) for each candidate that has MinHash values."""
+        comparable = [c for c in candidates if c in self.row_of]
+        if not comparable or self.matrix is None:
+            return []
+        rows = self.matrix[[self.row_of[c] for c in comparable]]
+        return list(zip(comparable, estimated_jaccards(values, rows), strict=True))
+
+
 def _link(
-    session: Session, article_id: int, linked: dict[int, _Linked], candidates: list[int]
+    session: Session,
+    article_id: int,
+    linked: dict[int, _Linked],
+    candidates: list[int],
+    signatures: _Signatures,
 ) -> None:
     """One article's link, given the candidates sharing a band key with it."""
     article = linked[article_id]
-    matches: list[tuple[int, float]] = []
-    for candidate_id in candidates:
-        candidate = linked[candidate_id]
-        if article.values is None or candidate.values is None:
-            continue
-        score = estimated_jaccard(article.values, candidate.values)
-        if score >= NEAR_DUPLICATE_THRESHOLD:
-            matches.append((candidate_id, score))
+    if article.values is None:
+        return
+    matches = [
+        (candidate_id, score)
+        for candidate_id, score in signatures.scores(article.values, candidates)
+        if score >= NEAR_DUPLICATE_THRESHOLD
+    ]
     if not matches:
         return
     earliest_id, score = min(matches, key=lambda match: linked[match[0]].first_seen)
