@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -171,6 +172,82 @@ def test_reader_skips_what_is_not_a_page_and_reports_damage_with_offsets(tmp_pat
     assert [d.offset for d in damaged] == [offsets["garbage"], offsets["404"]]
     assert all(str(path) in d.origin and d.reason for d in damaged)
     assert all(p.fetched_at == datetime(2014, 12, 3, 10, tzinfo=UTC) for p in pages)
+
+
+def _summary(events) -> tuple[list[str], list[str], list[tuple[int, str]]]:
+    pages = sorted(e.url for e in events if isinstance(e, ArchivedPage))
+    skipped = sorted(e.kind for e in events if isinstance(e, Skipped))
+    return pages, skipped, [(e.offset, e.reason) for e in events if isinstance(e, Damaged)]
+
+
+def test_a_warc_gzipped_as_one_stream_reads_as_one_gzip_member_per_record(tmp_path):
+    """``gzip file.warc`` makes one stream, which warcio refuses (it traced back before)."""
+    plain = b"".join(data for _, data in fixture_members(gz=False))
+    per_record = tmp_path / "members.warc.gz"
+    write_clean_warc(per_record)
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip.compress(plain))
+    expected = _summary(list(read_paths([per_record])))
+    assert _summary(list(read_paths([whole]))) == expected and not expected[2]
+    # Records in their own members first, then one stream holding the rest.
+    members = fixture_members(gz=True)
+    half = len(members) // 2
+    mixed = tmp_path / "mixed.warc.gz"
+    rest = b"".join(data for _, data in fixture_members(gz=False)[half:])
+    mixed.write_bytes(b"".join(data for _, data in members[:half]) + gzip.compress(rest))
+    assert _summary(list(read_paths([mixed]))) == expected
+
+
+def test_a_whole_stream_cut_short_keeps_its_records_before_the_cut(tmp_path):
+    plain = b"".join(data for _, data in fixture_members(gz=False))
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(gzip.compress(plain)[:-3000])
+    pages, _, damaged = _summary(list(read_paths([cut])))
+    assert len(damaged) == 1 and 0 < damaged[0][0] < len(plain)
+    complete = _summary(list(read_paths([_written(tmp_path / "all.warc", plain)])))[0]
+    assert 0 < len(pages) < len(complete) and set(pages) <= set(complete)
+
+
+def _partial_gunzip(data: bytes) -> bytes:
+    return zlib.decompressobj(wbits=31).decompress(data)
+
+
+def _written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["warc.gz", "warc"])
+def test_a_file_ending_inside_a_record_header_reports_that_record_damaged(tmp_path, gz):
+    """Cut anywhere in the last record's first bytes (its WARC header, for a plain file),
+    the record is damage at its offset, never a skipped record of a made-up type."""
+    members = fixture_members(gz)
+    head = b"".join(data for _, data in members[:-1])
+    last = members[-1][1]
+    suffix = ".warc.gz" if gz else ".warc"
+    before = _summary(list(read_paths([_written(tmp_path / f"head{suffix}", head)])))
+    assert not before[2] and before[1].count("warcinfo") == 1
+    cuts = range(1, last.find(b"\r\n\r\n"))  # inside the WARC header
+    if gz:  # anywhere the record's bytes are not all there (past that only the trailer is cut)
+        cuts = range(1, len(last))
+        cuts = [
+            cut for cut in cuts if len(_partial_gunzip(last[:cut])) < len(gzip.decompress(last))
+        ]
+    for cut in cuts[::3]:
+        path = _written(tmp_path / f"cut{cut}{suffix}", head + last[:cut])
+        pages, skipped, damaged = _summary(list(read_paths([path])))
+        assert pages == before[0] and skipped == before[1], cut
+        assert [offset for offset, _ in damaged] == [len(head)], (cut, damaged)
+
+
+def test_what_is_not_a_warc_is_one_short_damage_report(tmp_path):
+    text = _written(tmp_path / "text.warc.gz", gzip.compress(b"this is not a warc\n"))
+    noise = _written(tmp_path / "noise.warc", bytes(range(256)) * 20)
+    for path in (text, noise):
+        pages, skipped, damaged = _summary(list(read_paths([path])))
+        assert pages == [] and skipped == [] and len(damaged) == 1, path
+        reason = damaged[0][1]
+        assert "not a WARC record" in reason and len(reason) < 80 and reason.isprintable()
 
 
 def test_sources_come_from_the_configured_domains_else_the_registered_domain():
@@ -336,6 +413,25 @@ def test_unknown_hosts_are_stored_under_their_registered_domain(db_url, tmp_path
         )
     engine.dispose()
     assert names == ["example.co.uk"]
+
+
+def test_nothing_readable_is_exit_1_with_one_line(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    notes = _written(tmp_path / "notes.txt", b"not an archive")
+    noise = _written(tmp_path / "noise.warc", bytes(range(256)) * 20)
+    for path in (empty, notes, noise):
+        result = run_cli("ingest", str(path), "--db", f"sqlite:///{tmp_path / 'n.db'}")
+        assert result.returncode == 1, (path, result.stderr)
+        errors = [line for line in result.stderr.splitlines() if "error:" in line]
+        assert errors == [
+            line for line in errors if line.startswith("newsclaims: error: nothing readable")
+        ]
+        assert len(errors) == 1 and str(path) in errors[0] and "Traceback" not in result.stderr
+    good = tmp_path / "good.warc.gz"
+    write_clean_warc(good)
+    both = run_cli("ingest", str(good), str(notes), "--db", f"sqlite:///{tmp_path / 'n.db'}")
+    assert both.returncode == 0 and "error" not in both.stderr, both.stderr
 
 
 def test_usage_errors_and_an_unreachable_database(tmp_path):

@@ -26,6 +26,10 @@ EXAMPLES = """
   newsclaims ingest CC-NEWS-20241201.warc.gz           # into sqlite:///newsclaims.db
   newsclaims ingest crawl-warcs/ --db postgresql://user@host/newsclaims
   newsclaims ingest saved-pages/ --source guardian     # every page under one source
+
+exit codes: 0 done (damaged records are reported and skipped, not fatal), 1 nothing
+readable (no WARC record or saved page in the paths), 2 bad usage or configuration,
+3 database unreachable, 130 interrupted.
 """
 
 
@@ -107,8 +111,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     summary = ingest.run(args.paths)
     print(format_summary(summary))
-    readable = summary.stats["ingest/records"] - summary.stats["ingest/damaged"]
-    return EXIT_FAILED if summary.stats["ingest/damaged"] and readable == 0 else EXIT_OK
+    stats = summary.stats
+    unread = stats["ingest/damaged"] + stats["ingest/skipped/not_an_archive"]
+    if stats["ingest/records"] - unread == 0:
+        _stderr(
+            "error: nothing readable: no WARC record or saved page in "
+            + ", ".join(str(path) for path in args.paths)
+            + (f" ({unread} damaged or not an archive)" if unread else "")
+        )
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def format_summary(summary: Any) -> str:
