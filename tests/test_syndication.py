@@ -143,6 +143,61 @@ def test_rows_without_a_stored_minhash_get_one_when_compared(session: Session) -
     assert stored == minhash_bytes(article_signature([body]))
 
 
+def _published(article: Article, day: int) -> Article:
+    return article.model_copy(update={"published": datetime(2014, 12, day, tzinfo=UTC)})
+
+
+@pytest.mark.parametrize("one_batch", [False, True], ids=["one_by_one", "in_a_batch"])
+def test_an_earlier_published_copy_becomes_the_original_of_the_stored_ones(
+    session: Session, one_batch: bool
+) -> None:
+    """Crawl order does not decide the original: copies stored first are re-pointed."""
+    body = _seed_body("000_2ce013c3f5691d34.txt")
+    later = _published(_article("later", _wire_copy(body, "Kerry: strikes are working")), 3)
+    latest = _published(_article("latest", _wire_copy(body, "Strikes hurt IS, Kerry says")), 4)
+    _write(session, later, latest)
+    assert _row(session, latest).near_duplicate_of_id == _row(session, later).id
+    earliest = _published(_article("earliest", body), 1)
+    other = _article("other", _seed_body("001_10c5a8d22f52db77.txt"))
+    if one_batch:
+        write_batch_in_session(session, [other, earliest], None)
+    else:
+        _write(session, other, earliest)
+    rows = {a.url.rsplit("/", 1)[1]: a for a in map(lambda a: _row(session, a), [later, latest])}
+    original = _row(session, earliest)
+    assert original.near_duplicate_of_id is None
+    assert rows["later"].near_duplicate_of_id == rows["latest"].near_duplicate_of_id == original.id
+    assert rows["later"].near_duplicate_similarity >= 0.5
+    assert _row(session, other).near_duplicate_of_id is None
+
+
+def test_a_candidate_without_a_stored_minhash_that_matches_nothing_gets_one(
+    session: Session,
+) -> None:
+    """Only a matching candidate's dates and link are read; a candidate that had no MinHash
+    has it written all the same, its link untouched."""
+    body = _seed_body("002_a38e21f1c74f349b.txt")
+    other_body = _seed_body("001_10c5a8d22f52db77.txt")
+    (other,) = _write(session, _article("other", other_body))
+    new = _article("new", body)
+    buckets = article_signature([p.text for p in new.paragraphs])
+    from newsclaims.similarity.neardup import band_keys
+
+    session.execute(
+        update(models.ArticleSignature)
+        .where(models.ArticleSignature.article_id == other.id, models.ArticleSignature.band == 0)
+        .values(bucket=band_keys(buckets)[0][1])
+    )  # the other story now shares a band key with the new one: a candidate
+    session.execute(
+        update(models.Article).where(models.Article.id == other.id).values(minhash=None)
+    )
+    (written,) = _write(session, new)
+    assert written.near_duplicate_of_id is None
+    other_row = _row(session, _article("other", other_body))
+    assert other_row.near_duplicate_of_id is None
+    assert other_row.minhash == minhash_bytes(article_signature([other_body]))
+
+
 def test_updated_text_drops_the_stale_minhash(engine) -> None:
     store = ArticleStore(engine)
     write_article(store, news_article("a", "voa", ["One story about the strikes in Iraq."]))

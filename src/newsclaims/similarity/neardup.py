@@ -87,3 +87,11 @@ def minhash_bytes(signature: Signature) -> bytes:
 def minhash_values(stored: bytes) -> np.ndarray:
     """The MinHash values of a stored signature (``minhash_bytes``' inverse)."""
     return np.frombuffer(stored, dtype=_STORED_DTYPE).astype(np.uint64)
+
+
+def minhash_matrix(stored: Sequence[bytes]) -> np.ndarray:
+    """Many stored signatures as one (n, permutations) matrix, in one conversion."""
+    if len({len(blob) for blob in stored}) > 1:
+        raise ValueError("signatures from different MinHashers cannot be compared")
+    values = np.frombuffer(b"".join(stored), dtype=_STORED_DTYPE).astype(np.uint64)
+    return values.reshape(len(stored), -1)

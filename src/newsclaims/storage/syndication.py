@@ -26,6 +26,7 @@ from newsclaims.similarity.neardup import (
     NEAR_DUPLICATE_THRESHOLD,
     article_signature,
     minhash_bytes,
+    minhash_matrix,
     minhash_values,
 )
 from newsclaims.storage.lookups import insert_plain, rows_matching
@@ -80,35 +81,84 @@ def link_batch(session: Session, batch: Sequence[NearDuplicateInput]) -> None:
     ):
         if article_id not in position:  # the batch's own rows are about to be rewritten
             sharing[(band, bucket)].append(article_id)
-    linked = _stored_links(session, {a for ids in sharing.values() for a in ids})
+    signatures = _Signatures()
+    computed = signatures.add_stored(session, {a for ids in sharing.values() for a in ids})
+    linked: dict[int, _Linked] = {}
     for entry in batch:
+        values = minhash_values(entry.minhash) if entry.minhash else None
         linked[entry.article_id] = _Linked(
             (to_utc(entry.first_seen).replace(microsecond=0), entry.article_id),
-            minhash_values(entry.minhash) if entry.minhash else None,
+            values,
             None,
             None,
             entry.minhash,
             True,
         )
-    signatures = _Signatures(linked)
+        signatures.add(entry.article_id, values)
+    signatures.seal()
     for entry in batch:
         candidates = {a for key in enumerate(entry.buckets) for a in sharing.get(key, ())}
-        _link(session, entry.article_id, linked, sorted(candidates), signatures)
+        _link(session, entry.article_id, linked, sorted(candidates), signatures, computed)
         for key in enumerate(entry.buckets):  # seen by the batch's later articles
             sharing[key].append(entry.article_id)
     _store_keys(session, batch)
-    _write_links(session, linked)
+    _write_links(session, linked, computed)
 
 
 class _Signatures:
     """The batch's and its candidates' MinHash values as one matrix, a row per article:
-    an article is scored against all its candidates in one vector pass."""
+    an article is scored against all its candidates in one vector pass.
 
-    def __init__(self, linked: dict[int, _Linked]) -> None:
-        rows = [(article_id, row.values) for article_id, row in linked.items()]
-        hashed = [(article_id, values) for article_id, values in rows if values is not None]
-        self.row_of = {article_id: i for i, (article_id, _) in enumerate(hashed)}
-        self.matrix = np.vstack([values for _, values in hashed]) if hashed else None
+    Why only the values of every candidate: where a story's quotes run in many outlets
+    a batch has thousands of candidates, nearly all below the threshold; their dates and
+    links are read for the few that match (``_load_links``)."""
+
+    def __init__(self) -> None:
+        self.row_of: dict[int, int] = {}
+        self._parts: list[np.ndarray] = []
+        self.matrix: np.ndarray | None = None
+
+    def add(self, article_id: int, values: np.ndarray | None) -> None:
+        if values is not None:
+            self.row_of[article_id] = len(self.row_of)
+            self._parts.append(values[None, :])
+
+    def add_stored(self, session: Session, article_ids: set[int]) -> dict[int, bytes]:
+        """The stored candidates' values; a row without any gets them from its text (rows
+        written before revision 0004, or whose text was replaced): returned, to be written."""
+        articles = table_of(models.Article)
+        missing: list[int] = []
+        ordered = sorted(article_ids)
+        for offset in range(0, len(ordered), _CHUNK):
+            query = select(articles.c.id, articles.c.minhash).where(
+                articles.c.id.in_(ordered[offset : offset + _CHUNK])
+            )
+            ids, blobs = [], []
+            for article_id, stored in session.execute(query):
+                if stored is None:
+                    missing.append(article_id)
+                elif stored:
+                    ids.append(article_id)
+                    blobs.append(stored)
+            if blobs:
+                first = len(self.row_of)
+                self.row_of.update((a, first + i) for i, a in enumerate(ids))
+                self._parts.append(minhash_matrix(blobs))
+        computed: dict[int, bytes] = {}
+        if missing:
+            texts = select(articles.c.id, articles.c.text).where(articles.c.id.in_(missing))
+            for article_id, text in session.execute(texts):
+                stored = computed[article_id] = minhash_bytes(article_signature([text]))
+                self.add(article_id, minhash_values(stored) if stored else None)
+        return computed
+
+    def seal(self) -> None:
+        self.matrix = np.vstack(self._parts) if self._parts else None
+        self._parts = []
+
+    def values(self, article_id: int) -> np.ndarray | None:
+        row = self.row_of.get(article_id)
+        return None if row is None or self.matrix is None else self.matrix[row]
 
     def scores(self, values: np.ndarray, candidates: list[int]) -> list[tuple[int, float]]:
         """(candidate, estimated Jaccard) for each candidate that has MinHash values."""
@@ -125,6 +175,7 @@ def _link(
     linked: dict[int, _Linked],
     candidates: list[int],
     signatures: _Signatures,
+    computed: dict[int, bytes],
 ) -> None:
     """One article's link, given the candidates sharing a band key with it."""
     article = linked[article_id]
@@ -135,6 +186,7 @@ def _link(
         for candidate_id, score in signatures.scores(article.values, candidates)
         if score >= NEAR_DUPLICATE_THRESHOLD
     ]
+    _load_links(session, [c for c, _ in matches if c not in linked], linked, signatures, computed)
     if not matches:
         return
     earliest_id, score = min(matches, key=lambda match: linked[match[0]].first_seen)
@@ -165,48 +217,48 @@ def _adopt_copies(
     )
 
 
-def _stored_links(session: Session, article_ids: set[int]) -> dict[int, _Linked]:
-    """The candidates' links and MinHash values; a row without one gets it from its text.
-
-    Rows written before revision 0004, or whose text was replaced, have none yet.
-    """
+def _load_links(
+    session: Session,
+    article_ids: list[int],
+    linked: dict[int, _Linked],
+    signatures: _Signatures,
+    computed: dict[int, bytes],
+) -> None:
+    """Stored articles' dates and links, read when they first match. Read then, not with
+    the batch's candidates: in the same transaction, so a re-pointing this batch made
+    (``_adopt_copies``) is already in the row."""
     articles = table_of(models.Article)
-    linked: dict[int, _Linked] = {}
-    missing: list[int] = []
-    ordered = sorted(article_ids)
-    for offset in range(0, len(ordered), _CHUNK):
+    for offset in range(0, len(article_ids), _CHUNK):
         query = select(
             articles.c.id,
             articles.c.published_at,
             articles.c.fetched_at,
             articles.c.near_duplicate_of_id,
             articles.c.near_duplicate_similarity,
-            articles.c.minhash,
-        ).where(articles.c.id.in_(ordered[offset : offset + _CHUNK]))
+        ).where(articles.c.id.in_(article_ids[offset : offset + _CHUNK]))
         for row in session.execute(query):
-            stored = row.minhash
             linked[row.id] = _Linked(
                 (row.published_at or row.fetched_at, row.id),
-                minhash_values(stored) if stored else None,
+                signatures.values(row.id),
                 row.near_duplicate_of_id,
                 row.near_duplicate_similarity,
+                computed.get(row.id),
+                row.id in computed,
             )
-            if stored is None:
-                missing.append(row.id)
-    if missing:
-        texts = select(articles.c.id, articles.c.text).where(articles.c.id.in_(missing))
-        for article_id, text in session.execute(texts):
-            computed = minhash_bytes(article_signature([text]))
-            link = linked[article_id]
-            link.values = minhash_values(computed) if computed else None
-            link.minhash, link.changed = computed, True
-    return linked
 
 
-def _write_links(session: Session, linked: dict[int, _Linked]) -> None:
-    """The changed links (and MinHash values), one executemany per set of columns."""
+def _write_links(session: Session, linked: dict[int, _Linked], computed: dict[int, bytes]) -> None:
+    """The changed links (and MinHash values), one executemany per set of columns; the
+    values computed for candidates that matched nothing, alone."""
     articles = table_of(models.Article)
     links, hashed = [], []
+    values_only = [
+        {"b_id": article_id, "minhash": minhash}
+        for article_id, minhash in computed.items()
+        if article_id not in linked
+    ]
+    if values_only:
+        session.execute(update(articles).where(articles.c.id == bindparam("b_id")), values_only)
     for article_id, row in linked.items():
         if not row.changed:
             continue
