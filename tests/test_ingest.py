@@ -198,6 +198,27 @@ def test_a_warc_gzipped_as_one_stream_reads_as_one_gzip_member_per_record(tmp_pa
     assert _summary(list(read_paths([mixed]))) == expected
 
 
+def test_damage_inside_a_stream_after_members_reads_on_without_repeats(tmp_path):
+    """A record whose body changed (its digest fails) inside the stream: the reader resyncs
+    within the decompressed data, from the stream's start, not the file's."""
+    members = fixture_members(gz=True)
+    plain = [data for _, data in fixture_members(gz=False)]
+    half = len(members) // 2
+    seed = next(i for i, (what, _) in enumerate(members) if i > half and what == "seed_article")
+    spoiled = plain[seed].replace(b"</p>", b"</P>", 1)
+    assert spoiled != plain[seed]
+    stream = b"".join(plain[half:seed]) + spoiled + b"".join(plain[seed + 1 :])
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(b"".join(data for _, data in members[:half]) + gzip.compress(stream))
+    pages, skipped, damaged = _summary(list(read_paths([path])))
+    clean = tmp_path / "clean.warc.gz"
+    write_clean_warc(clean)
+    all_pages, all_skipped, _ = _summary(list(read_paths([clean])))
+    assert len(damaged) == 1 and "digest" in damaged[0][1]
+    assert len(pages) == len(all_pages) - 1 and set(pages) < set(all_pages)
+    assert skipped == all_skipped
+
+
 def test_a_whole_stream_cut_short_keeps_its_records_before_the_cut(tmp_path):
     plain = b"".join(data for _, data in fixture_members(gz=False))
     cut = tmp_path / "cut.warc.gz"
@@ -228,11 +249,9 @@ def test_a_file_ending_inside_a_record_header_reports_that_record_damaged(tmp_pa
     before = _summary(list(read_paths([_written(tmp_path / f"head{suffix}", head)])))
     assert not before[2] and before[1].count("warcinfo") == 1
     cuts = range(1, last.find(b"\r\n\r\n"))  # inside the WARC header
-    if gz:  # anywhere the record's bytes are not all there (past that only the trailer is cut)
-        cuts = range(1, len(last))
-        cuts = [
-            cut for cut in cuts if len(_partial_gunzip(last[:cut])) < len(gzip.decompress(last))
-        ]
+    if gz:  # anywhere the record is not all there (past it only "\r\n\r\n" and the trailer)
+        whole = len(gzip.decompress(last)) - 4
+        cuts = [cut for cut in range(1, len(last)) if len(_partial_gunzip(last[:cut])) < whole]
     for cut in cuts[::3]:
         path = _written(tmp_path / f"cut{cut}{suffix}", head + last[:cut])
         pages, skipped, damaged = _summary(list(read_paths([path])))

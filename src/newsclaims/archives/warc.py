@@ -13,6 +13,7 @@ are then counted in the decompressed data, and damage inside the stream ends its
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import zlib
 from collections.abc import Generator, Iterator
@@ -50,13 +51,41 @@ def read_warc(path: Path, max_body: int = settings.DOWNLOAD_MAXSIZE) -> Iterator
         try:
             yield from _read_records(fh, f"{path}@", max_body, path.stat().st_size, magic)
         except _OneGzipStream as stream:
-            # Read on from the member that holds several records, decompressed; its records
-            # before the one warcio refused at were not handed on yet (``_read_from``).
-            fh.seek(stream.member)
-            with gzip.GzipFile(fileobj=fh, mode="rb") as decompressed:
+            # Read on from the member that holds several records, decompressed (its first
+            # record was read but not handed on: ``_read_from``).
+            tail = io.BufferedReader(_FileFrom(fh, stream.member))
+            with gzip.GzipFile(fileobj=tail, mode="rb") as decompressed:
                 prefix = f"{path}@{stream.member}+"
                 stream_fh = cast(BinaryIO, decompressed)  # seekable: forward reads, rewinds
                 yield from _read_records(stream_fh, prefix, max_body, None, _WARC_MAGIC)
+
+
+class _FileFrom(io.RawIOBase):
+    """The file from ``start`` on, as a file of its own: gzip rewinds to offset 0 to seek
+    backwards in a stream (as resyncing after damage does), which must be the stream's start."""
+
+    def __init__(self, fh: BinaryIO, start: int) -> None:
+        self._fh, self._start = fh, start
+        fh.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._fh.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            offset += self._start
+        return self._fh.seek(offset, whence) - self._start
+
+    def tell(self) -> int:
+        return self._fh.tell() - self._start
 
 
 def _read_records(
