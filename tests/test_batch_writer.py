@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from newsclaims import models
@@ -24,9 +24,9 @@ from newsclaims.records import Article
 from newsclaims.storage import database as db
 from newsclaims.storage import runs
 from newsclaims.storage.articles import ArticleStore, Outcome
-from newsclaims.storage.lookups import rows_matching
+from newsclaims.storage.lookups import delete_rows, insert_plain, rows_matching
 from newsclaims.storage.upsert import insert_returning_ids
-from newsclaims.storage.writer import BatchWrite, write_article, write_articles
+from newsclaims.storage.writer import BatchWrite, write_article, write_articles, write_in_session
 
 from .conftest import _fresh_database, news_article
 
@@ -249,6 +249,7 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
     lookups = [
         ("claim_signatures", ("speaker_id", "band", "bucket"), {(1, 0, 5), (1, 1, 6)}, "claim_id"),
         ("article_signatures", ("band", "bucket"), {(0, 5), (1, 6)}, "article_id"),
+        ("article_signatures", ("band", "bucket"), {(0, 5), (1, 6)}, "article_id", 2),
     ]
     indexes = {
         "claim_signatures": "ix_claim_signatures_lookup",
@@ -257,10 +258,11 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    for table, columns, keys, returned in lookups:
+    for table, columns, keys, returned, *newest in lookups:
+        ranked = {"newest": (returned, newest[0]), "excluding": [7]} if newest else {}
         event.listen(engine, "before_cursor_execute", capture)
         try:
-            rows_matching(session, table, columns, keys, (returned,))
+            rows_matching(session, table, columns, keys, (returned,), **ranked)
         finally:
             event.remove(engine, "before_cursor_execute", capture)
         statement, parameters = statements[-1]
@@ -276,6 +278,34 @@ def test_the_batch_lookups_use_the_signature_indexes(session: Session) -> None:
             assert not any(f"Seq Scan on {table}" in d for d in details), details
             assert any("Index" in d for d in details), details
             assert any(indexes[table] in d for d in details), details
+
+
+def test_a_ranked_lookup_returns_each_keys_newest_rows_but_the_excluded(
+    session: Session,
+) -> None:
+    """A bucket shared by many articles costs its newest few rows, on both databases."""
+    for i in range(8):
+        write_in_session(session, news_article(f"a{i}", "voa", [f"Story {i} was told."]), None)
+    ids = sorted(session.scalars(select(models.Article.id)))
+    assert len(ids) == 8
+    # Bands past the 40 the articles have: these rows are the only ones under these keys.
+    rows = [(a, 90, 5) for a in ids] + [(a, 91, 6) for a in ids[:2]] + [(ids[0], 92, 7)]
+    insert_plain(session, "article_signatures", ("article_id", "band", "bucket"), rows)
+    keys = {(90, 5), (91, 6), (92, 7), (93, 8)}
+    every = rows_matching(session, "article_signatures", ("band", "bucket"), keys, ("article_id",))
+    assert sorted(every) == sorted((band, bucket, a) for a, band, bucket in rows)
+    newest = rows_matching(
+        session,
+        "article_signatures",
+        ("band", "bucket"),
+        keys,
+        ("article_id",),
+        newest=("article_id", 3),
+        excluding=[ids[-1], ids[0]],
+    )
+    assert sorted(newest) == sorted(
+        [(90, 5, ids[-2]), (90, 5, ids[-3]), (90, 5, ids[-4]), (91, 6, ids[1])]
+    )
 
 
 def test_ids_come_back_in_row_order_and_a_repeated_key_is_refused(session: Session) -> None:
@@ -348,3 +378,31 @@ def test_a_batch_written_in_two_attempts_reports_each_article_once(engine: Engin
     write.write()
     assert write.results() == [Outcome.STORED] * 3
     assert write_articles(store, batch, run_id) == [Outcome.DUPLICATE] * 3  # a second page
+
+
+def test_pruning_a_bucket_leaves_a_row_another_writer_holds(postgres_url: str) -> None:
+    """Two writers pruning one bucket must not wait on (or deadlock over) each other's rows:
+    a row another transaction holds is left for a later prune, the rest go at once."""
+    engine = db.make_engine(postgres_url)
+    try:
+        with Session(engine) as setup, setup.begin():
+            for i in range(3):
+                write_in_session(setup, news_article(f"p{i}", "voa", [f"Item {i} ran."]), None)
+            ids = sorted(setup.scalars(select(models.Article.id)))
+        signatures = models.ArticleSignature
+        with Session(engine) as holder, holder.begin():
+            holder.execute(
+                select(signatures.article_id)
+                .where(signatures.article_id == ids[0], signatures.band == 0)
+                .with_for_update()
+            ).all()
+            with Session(engine) as pruner, pruner.begin():
+                pruner.execute(text("SET LOCAL lock_timeout = '5s'"))  # fails, not hangs
+                delete_rows(
+                    pruner, "article_signatures", ("article_id", "band"), [(a, 0) for a in ids]
+                )
+        with Session(engine) as check:
+            left = check.scalars(select(signatures.article_id).where(signatures.band == 0))
+            assert sorted(left) == [ids[0]]
+    finally:
+        engine.dispose()

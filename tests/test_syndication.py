@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from newsclaims import models
@@ -205,3 +205,66 @@ def test_updated_text_drops_the_stale_minhash(engine) -> None:
     with store.sessions() as session:
         assert session.scalar(select(models.Article.minhash)) is None
         assert session.scalar(select(func.count()).select_from(models.Article)) == 1
+
+
+@pytest.mark.parametrize("one_batch", [False, True], ids=["one_by_one", "in_a_batch"])
+def test_an_earlier_copy_takes_over_the_group_of_an_original_that_is_no_candidate(
+    session: Session, one_batch: bool
+) -> None:
+    """The copies' original may be past its buckets' newest members (or just below the
+    threshold): the group moves to the earlier copy whole, original included, not split."""
+    body = _seed_body("000_2ce013c3f5691d34.txt")
+    original = _published(_article("original", body), 2)
+    copy = _published(_article("copy", _wire_copy(body, "Kerry: strikes are working")), 3)
+    rows = _write(session, original, copy)
+    assert rows[1].near_duplicate_of_id == rows[0].id
+    session.execute(
+        delete(models.ArticleSignature).where(models.ArticleSignature.article_id == rows[0].id)
+    )  # the original shares no bucket with anything stored after this
+    earliest = _published(_article("earliest", _wire_copy(body, "Strikes hurt IS, Kerry says")), 1)
+    if one_batch:
+        write_batch_in_session(session, [earliest], None)
+    else:
+        _write(session, earliest)
+    first = _row(session, earliest)
+    assert first.near_duplicate_of_id is None
+    assert _row(session, copy).near_duplicate_of_id == first.id
+    assert _row(session, original).near_duplicate_of_id == first.id
+    assert _row(session, original).near_duplicate_similarity >= 0.5
+
+
+def test_a_copy_is_found_through_a_bucket_crowded_by_other_stories(session: Session) -> None:
+    """Past a bucket's newest members the original is still found through its other bands,
+    and the bucket keeps only its newest rows."""
+    from newsclaims.similarity.neardup import CANDIDATES_PER_BUCKET, band_keys
+
+    body = _seed_body("003_008626c8ddf986ce.txt")
+    (original,) = _write(session, _published(_article("original", body), 1))
+    copy = _published(_article("copy", _wire_copy(body, "A headline of its own")), 2)
+    shared = band_keys(article_signature([p.text for p in copy.paragraphs]))[:3]
+    others = [
+        _article(f"other-{i}", f"Report {i} on the harbour works.\n\nIt said {i * 7} boats came.")
+        for i in range(CANDIDATES_PER_BUCKET + 5)
+    ]
+    rows = _write(session, *others)
+    for band, bucket in shared:  # the copy's first three buckets, crowded by newer articles
+        session.execute(
+            update(models.ArticleSignature)
+            .where(
+                models.ArticleSignature.article_id.in_([r.id for r in rows]),
+                models.ArticleSignature.band == band,
+            )
+            .values(bucket=bucket)
+        )
+    (written,) = _write(session, copy)
+    assert written.near_duplicate_of_id == original.id
+    assert not any(_row(session, other).near_duplicate_of_id for other in others)
+    signatures = models.ArticleSignature
+    for band, bucket in shared:  # the rows no lookup returns are dropped, the newest kept
+        held = session.scalars(
+            select(signatures.article_id).where(
+                signatures.band == band, signatures.bucket == bucket
+            )
+        ).all()
+        newest = sorted([*(r.id for r in rows), written.id])[-CANDIDATES_PER_BUCKET:]
+        assert sorted(held) == newest

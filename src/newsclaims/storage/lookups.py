@@ -49,24 +49,73 @@ def rows_matching(
     columns: Sequence[str],
     keys: Collection[tuple[int, ...]],
     returned: Sequence[str],
+    *,
+    newest: tuple[str, int] | None = None,
+    excluding: Collection[int] = (),
+    past_newest: bool = False,
 ) -> list[tuple[Any, ...]]:
     """``(*key, *returned)`` for every row of ``table`` whose ``columns`` equal a key.
 
-    ``columns`` should lead an index of ``table``; the names are this module's callers'
-    constants, never user input.
+    ``newest=(column, n)``: per key only the ``n`` rows with the highest ``column`` whose
+    value is not in ``excluding``, ranked in the database, so a key with thousands of rows
+    costs the database a scan and Python ``n`` rows; ``past_newest``: the other rows
+    instead (those a bucket can drop, ``delete_rows``). ``columns`` should lead an index of
+    ``table``; the names are this module's callers' constants, never user input.
     """
     if not keys:
         return []
     connection = session.connection()
-    selected = [f"k.column{i + 1}" for i in range(len(columns))]
-    selected += [f"t.{name}" for name in returned]
+    selected = [f"k.column{i + 1} AS key{i + 1}" for i in range(len(columns))]
+    selected += [f"t.{name} AS {name}" for name in returned]
     on = " AND ".join(f"t.{name} = k.column{i + 1}" for i, name in enumerate(columns))
+    where, excluded = "", list[Any]()
+    if newest is not None:
+        order, limit = newest
+        partition = ", ".join(f"k.column{i + 1}" for i in range(len(columns)))
+        selected.append(
+            f"row_number() OVER (PARTITION BY {partition} ORDER BY t.{order} DESC) AS nc_rank"
+        )
+        if excluding:
+            where, excluded = _not_in(connection, f"t.{order}", list(excluding))
+            where = f" WHERE {where}"
     found: list[tuple[Any, ...]] = []
     for chunk in _chunks(connection, list(keys)):
         source, parameters = _rows_sql(connection, chunk)
-        sql = f"SELECT {', '.join(selected)} FROM {source} JOIN {table} AS t ON {on}"
-        found.extend(tuple(r) for r in connection.exec_driver_sql(sql, tuple(parameters)))
+        sql = f"SELECT {', '.join(selected)} FROM {source} JOIN {table} AS t ON {on}{where}"
+        if newest is not None:
+            outer = [f"key{i + 1}" for i in range(len(columns))] + list(returned)
+            kept = ">" if past_newest else "<="
+            sql = f"SELECT {', '.join(outer)} FROM ({sql}) AS ranked WHERE nc_rank {kept} {int(limit)}"
+        found.extend(tuple(r) for r in connection.exec_driver_sql(sql, (*parameters, *excluded)))
     return found
+
+
+def delete_rows(
+    session: Session, table: str, columns: Sequence[str], keys: Collection[tuple[int, ...]]
+) -> None:
+    """Delete the rows of ``table`` whose ``columns`` (its primary key) equal a key. On
+    PostgreSQL a row another transaction holds is left, not waited for: two writers pruning
+    one bucket must not deadlock over rows either may drop (a row left is pruned later)."""
+    if not keys:
+        return
+    connection = session.connection()
+    names = ", ".join(columns)
+    on = " AND ".join(f"t.{name} = k.column{i + 1}" for i, name in enumerate(columns))
+    for chunk in _chunks(connection, list(keys)):
+        source, parameters = _rows_sql(connection, chunk)
+        if connection.dialect.name == "postgresql":
+            held = f"SELECT t.{names.replace(', ', ', t.')} FROM {source} JOIN {table} AS t ON {on}"
+            sql = f"DELETE FROM {table} WHERE ({names}) IN ({held} FOR UPDATE OF t SKIP LOCKED)"
+        else:
+            sql = f"DELETE FROM {table} WHERE ({names}) IN (SELECT * FROM {source})"
+        connection.exec_driver_sql(sql, tuple(parameters))
+
+
+def _not_in(connection: Connection, column: str, values: list[int]) -> tuple[str, list[Any]]:
+    """``column`` not among ``values`` (integers), and the parameters that takes."""
+    if connection.dialect.name == "postgresql":
+        return f"{column} <> ALL(%s::bigint[])", [values]
+    return f"{column} NOT IN ({', '.join(['?'] * len(values))})", values
 
 
 def insert_plain(

@@ -21,15 +21,16 @@ from sqlalchemy.orm import Session
 
 from newsclaims import models
 from newsclaims.dates import to_utc
-from newsclaims.similarity.minhash import estimated_jaccards
+from newsclaims.similarity.minhash import estimated_jaccard, estimated_jaccards
 from newsclaims.similarity.neardup import (
+    CANDIDATES_PER_BUCKET,
     NEAR_DUPLICATE_THRESHOLD,
     article_signature,
     minhash_bytes,
     minhash_matrix,
     minhash_values,
 )
-from newsclaims.storage.lookups import insert_plain, rows_matching
+from newsclaims.storage.lookups import delete_rows, insert_plain, rows_matching
 from newsclaims.storage.upsert import table_of
 
 __all__ = ["NearDuplicateInput", "link_batch", "minhash_bytes"]
@@ -77,10 +78,16 @@ def link_batch(session: Session, batch: Sequence[NearDuplicateInput]) -> None:
     sharing: dict[tuple[int, int], list[int]] = defaultdict(list)
     keys = {(band, bucket) for entry in batch for band, bucket in enumerate(entry.buckets)}
     for band, bucket, article_id in rows_matching(
-        session, "article_signatures", ("band", "bucket"), keys, ("article_id",)
+        session,
+        "article_signatures",
+        ("band", "bucket"),
+        keys,
+        ("article_id",),
+        newest=("article_id", CANDIDATES_PER_BUCKET),
+        excluding=position,  # the batch's own rows are about to be rewritten
     ):
-        if article_id not in position:  # the batch's own rows are about to be rewritten
-            sharing[(band, bucket)].append(article_id)
+        sharing[(band, bucket)].append(article_id)
+    full = [key for key, ids in sharing.items() if len(ids) == CANDIDATES_PER_BUCKET]
     signatures = _Signatures()
     computed = signatures.add_stored(session, {a for ids in sharing.values() for a in ids})
     linked: dict[int, _Linked] = {}
@@ -102,6 +109,7 @@ def link_batch(session: Session, batch: Sequence[NearDuplicateInput]) -> None:
         for key in enumerate(entry.buckets):  # seen by the batch's later articles
             sharing[key].append(entry.article_id)
     _store_keys(session, batch)
+    _prune(session, full)
     _write_links(session, linked, computed)
 
 
@@ -189,6 +197,7 @@ def _link(
     _load_links(session, [c for c, _ in matches if c not in linked], linked, signatures, computed)
     if not matches:
         return
+    matches += _originals_of(session, article_id, matches, linked, signatures, computed)
     earliest_id, score = min(matches, key=lambda match: linked[match[0]].first_seen)
     earliest = linked[earliest_id]
     if article.first_seen < earliest.first_seen:
@@ -196,6 +205,56 @@ def _link(
         return
     article.original_id = earliest.original_id or earliest_id
     article.similarity = score
+
+
+def _originals_of(
+    session: Session,
+    article_id: int,
+    matches: list[tuple[int, float]],
+    linked: dict[int, _Linked],
+    signatures: _Signatures,
+    computed: dict[int, bytes],
+) -> list[tuple[int, float]]:
+    """The originals the matched copies point at, that did not match themselves, with their
+    similarity to the article: a copy's group is the article's group, and its original may
+    be no candidate (past a bucket's newest, ``CANDIDATES_PER_BUCKET``) or just below the
+    threshold; compared by date with the matches, it keeps a group from splitting when an
+    earlier-published copy arrives."""
+    matched = {candidate_id for candidate_id, _ in matches}
+    originals = sorted(
+        {
+            original
+            for candidate_id in matched
+            if (original := linked[candidate_id].original_id) is not None
+            and original not in matched
+            and original != article_id
+        }
+    )
+    if not originals:
+        return []
+    _load_links(session, [o for o in originals if o not in linked], linked, signatures, computed)
+    article = linked[article_id]
+    assert article.values is not None
+    unseen = [o for o in originals if o in linked and signatures.values(o) is None]
+    stored = _stored_values(session, unseen)
+    found = []
+    for original in originals:
+        values = signatures.values(original)
+        values = values if values is not None else stored.get(original)
+        if original in linked and values is not None:  # not deleted, not without text
+            found.append((original, float(estimated_jaccard(article.values, values))))
+    return found
+
+
+def _stored_values(session: Session, article_ids: list[int]) -> dict[int, np.ndarray]:
+    articles = table_of(models.Article)
+    found: dict[int, np.ndarray] = {}
+    for offset in range(0, len(article_ids), _CHUNK):
+        query = select(articles.c.id, articles.c.minhash).where(
+            articles.c.id.in_(article_ids[offset : offset + _CHUNK])
+        )
+        found.update((i, minhash_values(m)) for i, m in session.execute(query) if m)
+    return found
 
 
 def _adopt_copies(
@@ -245,6 +304,21 @@ def _load_links(
                 computed.get(row.id),
                 row.id in computed,
             )
+
+
+def _prune(session: Session, full: list[tuple[int, int]]) -> None:
+    """Drop the rows of full buckets past their newest ``CANDIDATES_PER_BUCKET``: no lookup
+    returns them, and kept they make every lookup of the bucket scan all it ever held."""
+    past = rows_matching(
+        session,
+        "article_signatures",
+        ("band", "bucket"),
+        full,
+        ("article_id",),
+        newest=("article_id", CANDIDATES_PER_BUCKET),
+        past_newest=True,
+    )
+    delete_rows(session, "article_signatures", ("article_id", "band"), [(a, b) for b, _, a in past])
 
 
 def _write_links(session: Session, linked: dict[int, _Linked], computed: dict[int, bytes]) -> None:
