@@ -104,7 +104,8 @@ def delete_rows(
     for chunk in _chunks(connection, list(keys)):
         source, parameters = _rows_sql(connection, chunk)
         if connection.dialect.name == "postgresql":
-            held = f"SELECT t.{names.replace(', ', ', t.')} FROM {source} JOIN {table} AS t ON {on}"
+            qualified = ", ".join(f"t.{name}" for name in columns)
+            held = f"SELECT {qualified} FROM {source} JOIN {table} AS t ON {on}"
             sql = f"DELETE FROM {table} WHERE ({names}) IN ({held} FOR UPDATE OF t SKIP LOCKED)"
         else:
             sql = f"DELETE FROM {table} WHERE ({names}) IN (SELECT * FROM {source})"

@@ -11,7 +11,7 @@ only (SQLite and PostgreSQL); callers own the transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,26 +134,21 @@ class _Signatures:
     def add_stored(self, session: Session, article_ids: set[int]) -> dict[int, bytes]:
         """The stored candidates' values; a row without any gets them from its text (rows
         written before revision 0004, or whose text was replaced): returned, to be written."""
-        articles = table_of(models.Article)
         missing: list[int] = []
-        ordered = sorted(article_ids)
-        for offset in range(0, len(ordered), _CHUNK):
-            query = select(articles.c.id, articles.c.minhash).where(
-                articles.c.id.in_(ordered[offset : offset + _CHUNK])
-            )
-            ids, blobs = [], []
-            for article_id, stored in session.execute(query):
-                if stored is None:
-                    missing.append(article_id)
-                elif stored:
-                    ids.append(article_id)
-                    blobs.append(stored)
-            if blobs:
-                first = len(self.row_of)
-                self.row_of.update((a, first + i) for i, a in enumerate(ids))
-                self._parts.append(minhash_matrix(blobs))
+        ids, blobs = [], []
+        for article_id, stored in _stored_minhashes(session, sorted(article_ids)):
+            if stored is None:
+                missing.append(article_id)
+            elif stored:
+                ids.append(article_id)
+                blobs.append(stored)
+        if blobs:
+            first = len(self.row_of)
+            self.row_of.update((a, first + i) for i, a in enumerate(ids))
+            self._parts.append(minhash_matrix(blobs))
         computed: dict[int, bytes] = {}
         if missing:
+            articles = table_of(models.Article)
             texts = select(articles.c.id, articles.c.text).where(articles.c.id.in_(missing))
             for article_id, text in session.execute(texts):
                 stored = computed[article_id] = minhash_bytes(article_signature([text]))
@@ -236,25 +231,26 @@ def _originals_of(
     article = linked[article_id]
     assert article.values is not None
     unseen = [o for o in originals if o in linked and signatures.values(o) is None]
-    stored = _stored_values(session, unseen)
+    stored = {o: minhash_values(m) for o, m in _stored_minhashes(session, unseen) if m}
     found = []
     for original in originals:
         values = signatures.values(original)
         values = values if values is not None else stored.get(original)
-        if original in linked and values is not None:  # not deleted, not without text
+        if original in linked and values is not None:  # not deleted, has a MinHash stored
             found.append((original, float(estimated_jaccard(article.values, values))))
     return found
 
 
-def _stored_values(session: Session, article_ids: list[int]) -> dict[int, np.ndarray]:
+def _stored_minhashes(
+    session: Session, article_ids: list[int]
+) -> Iterator[tuple[int, bytes | None]]:
+    """(id, stored MinHash) of the articles, ``None`` for a row that has none yet."""
     articles = table_of(models.Article)
-    found: dict[int, np.ndarray] = {}
     for offset in range(0, len(article_ids), _CHUNK):
         query = select(articles.c.id, articles.c.minhash).where(
             articles.c.id.in_(article_ids[offset : offset + _CHUNK])
         )
-        found.update((i, minhash_values(m)) for i, m in session.execute(query) if m)
-    return found
+        yield from ((row.id, row.minhash) for row in session.execute(query))
 
 
 def _adopt_copies(
