@@ -36,6 +36,11 @@ def _rows_sql(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> tuple[
     return f"(VALUES {', '.join([row] * len(rows))}) AS k", values
 
 
+def _joined_to_keys(columns: Sequence[str]) -> str:
+    """``table AS t`` joined to ``_rows_sql``'s keys (``k.column1``…) on ``columns``."""
+    return " AND ".join(f"t.{name} = k.column{i + 1}" for i, name in enumerate(columns))
+
+
 def _chunks(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> list[Sequence[Any]]:
     if connection.dialect.name == "postgresql":
         return [rows]  # arrays: three parameters however many rows
@@ -67,7 +72,7 @@ def rows_matching(
     connection = session.connection()
     selected = [f"k.column{i + 1} AS key{i + 1}" for i in range(len(columns))]
     selected += [f"t.{name} AS {name}" for name in returned]
-    on = " AND ".join(f"t.{name} = k.column{i + 1}" for i, name in enumerate(columns))
+    on = _joined_to_keys(columns)
     where, excluded = "", list[Any]()
     if newest is not None:
         order, limit = newest
@@ -100,7 +105,7 @@ def delete_rows(
         return
     connection = session.connection()
     names = ", ".join(columns)
-    on = " AND ".join(f"t.{name} = k.column{i + 1}" for i, name in enumerate(columns))
+    on = _joined_to_keys(columns)
     for chunk in _chunks(connection, list(keys)):
         source, parameters = _rows_sql(connection, chunk)
         if connection.dialect.name == "postgresql":
