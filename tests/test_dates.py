@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from newsclaims.dates import parse_datetime, to_utc
+from newsclaims.dates import latest_publish_day, parse_datetime, to_utc
 
 NOON = datetime(2014, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -42,3 +42,15 @@ def test_to_utc_keeps_the_instant_and_reads_naive_as_utc():
     plus_two = datetime(2014, 12, 3, 14, 0, tzinfo=timezone(timedelta(hours=2)))
     assert to_utc(plus_two) == NOON and to_utc(plus_two).tzinfo is UTC
     assert to_utc(datetime(2014, 12, 3, 12, 0)) == NOON
+
+
+def test_the_latest_publish_day_is_the_fetch_day_in_utc_and_never_after_today():
+    east = timezone(timedelta(hours=10))
+    assert latest_publish_day(datetime(2015, 3, 4, 5, 0, tzinfo=east)) == date(2015, 3, 3)
+    assert latest_publish_day(datetime(2015, 3, 4, 23, 59)) == date(2015, 3, 4)  # naive: UTC
+    before = datetime.now(UTC).date()
+    ahead = latest_publish_day(datetime.now(UTC) + timedelta(days=400))
+    unknown = latest_publish_day(None)
+    after = datetime.now(UTC).date()
+    assert before <= ahead <= after
+    assert before <= unknown <= after

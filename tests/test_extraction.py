@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from newsclaims.pages.analyse import analyse_page
 from newsclaims.pages.extraction import ExtractionError, NotAnArticle, NotHTML, extract_article
+from newsclaims.records import FetchedPage
 
 from .conftest import ROOT
 
@@ -50,6 +52,54 @@ def test_future_dates_are_refused():
         html, "http://english.alarabiya.test/a.html", "x", today=date(2026, 11, 21)
     )
     assert article.published is None or article.published.year < 2027
+
+
+def test_an_archived_page_is_not_dated_after_its_capture():
+    # Declared 2014-09-14; a capture two days earlier cannot show it published then.
+    captured = datetime(2014, 9, 12, 8, tzinfo=UTC)
+    article = extract_article(read(SEED_004), "http://a.test/a.html", "x", fetched_at=captured)
+    assert article.published is None or article.published <= captured
+    later = extract_article(
+        read(SEED_004), "http://a.test/a.html", "x", fetched_at=datetime(2014, 9, 15, tzinfo=UTC)
+    )
+    assert later.published == datetime(2014, 9, 14, 14, 21, tzinfo=UTC)
+
+
+PROSE = "<p>" + " ".join(["The coalition said its aircraft struck targets overnight."] * 6) + "</p>"
+
+
+def undated_page(extra: str = "") -> str:
+    return (
+        "<html><head><title>Strikes resume</title></head><body><article>"
+        f"<h1>Strikes resume</h1>{PROSE * 4}{extra}</article></body></html>"
+    )
+
+
+def test_a_date_the_text_announces_after_the_capture_is_not_the_publish_date():
+    captured = datetime(2015, 3, 4, tzinfo=UTC)
+    announced = "<p>The next conference is planned for 12 June 2016, the ministry said.</p>"
+    article = extract_article(
+        undated_page(announced), "http://a.test/news/x", "x", fetched_at=captured
+    )
+    assert article.published is None or article.published <= captured
+
+
+@pytest.mark.parametrize(("days", "kept"), [(-1, True), (10, False)])
+def test_a_feed_date_after_the_fetch_is_refused(days, kept):
+    fetched = datetime(2015, 3, 4, 12, tzinfo=UTC)
+    url = "http://a.test/news/x"
+    page = FetchedPage(
+        url=url,
+        requested_url=url,
+        source="x",
+        status=200,
+        html=undated_page(),
+        fetched_at=fetched,
+        discovered_via="feed",
+        feed_published=fetched + timedelta(days=days),
+    )
+    published = analyse_page(page).article.published
+    assert published == (fetched + timedelta(days=days) if kept else None)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ Pages, feeds, sitemaps and command-line filters write dates in ISO 8601, in a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 _COMPACT_OFFSET = "%Y-%m-%dT%H:%M:%S%z"
@@ -34,3 +34,13 @@ def parse_datetime(value: str | None) -> datetime | None:
         return to_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def latest_publish_day(fetched_at: datetime | None) -> date:
+    """The last day a page can be dated: the day it was fetched (UTC), never after today.
+
+    An archived page was written before its capture: a later date in it (an event it
+    announces, a clock gone wrong) is not when it was published, however old the archive.
+    """
+    today = datetime.now(UTC).date()
+    return today if fetched_at is None else min(to_utc(fetched_at).date(), today)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from newsclaims import settings
 from newsclaims.claims.article_keys import match_keys
+from newsclaims.dates import latest_publish_day
 from newsclaims.pages.detection import PageSignals
 from newsclaims.pages.extraction import extract_page
 from newsclaims.pages.options import AnalysisOptions
@@ -59,8 +60,14 @@ def analyse_page(page: FetchedPage, options: AnalysisOptions = _DEFAULT_OPTIONS)
         listed=page.feed_title is not None or page.discovered_via == "feed",
     )
     article = extraction.article
-    if article.published is None and page.feed_published is not None:
-        article.published = page.feed_published
+    # Bounded by the fetch day as the page's own dates are in extraction: feeds' clocks err too.
+    feed_date = page.feed_published
+    if (
+        article.published is None
+        and feed_date is not None
+        and feed_date.date() <= latest_publish_day(page.fetched_at)
+    ):
+        article.published = feed_date
     article.paragraphs, repeated = drop_repeated_paragraphs(article.paragraphs)
     verdict = score_topic(article.title, article.text, options.topic)
     article.topic_score = verdict.score

@@ -22,7 +22,7 @@ from trafilatura import metadata
 from trafilatura.settings import Document, Extractor
 
 from newsclaims import settings
-from newsclaims.dates import parse_datetime
+from newsclaims.dates import latest_publish_day, parse_datetime
 from newsclaims.discovery.urls import canonical_url
 from newsclaims.pages.decoding import binary_kind
 from newsclaims.pages.detection import PageSignals, page_signals, refusal
@@ -75,7 +75,7 @@ def extract_page(
     if kind is not None:
         raise NotHTML(f"{kind}, not HTML")
     tree = parse_html(html)
-    today = today or datetime.now(UTC).date()
+    today = today or latest_publish_day(fetched_at)
 
     document = trafilatura_document(tree, url, today)
     title = collapse_whitespace(document.title) if document and document.title else None
@@ -195,7 +195,8 @@ def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> 
     return document
 
 
-@lru_cache(maxsize=2)
+# A few days' options at once: an archive's pages bound their dates by their fetch days.
+@lru_cache(maxsize=32)
 def _date_params(today: date) -> dict[str, Any]:
     return {
         "extensive_search": True,
@@ -205,7 +206,7 @@ def _date_params(today: date) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=32)
 def _base_extractor(today: date) -> Extractor:
     """What ``bare_extraction`` builds from our arguments, metadata off (read separately);
     output "txt": the same body, not rendered to text (only "python" renders it, and the
