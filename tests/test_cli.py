@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from scrapy.settings import Settings
@@ -191,6 +192,22 @@ def test_saved_page_with_an_xml_declaration_extracts(tmp_path):
     result = run_cli("extract", str(page))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["paragraphs"]
+
+
+def test_a_saved_page_is_not_dated_after_its_file_was_saved(tmp_path):
+    page = tmp_path / "saved.html"
+    page.write_bytes(SEED_000.read_bytes())  # declares 2014-12-03T14:12:00-05:00
+
+    def published_when_saved(saved: datetime) -> str:
+        os.utime(page, (saved.timestamp(), saved.timestamp()))
+        result = run_cli("extract", str(page))
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["published"] or ""
+
+    # Saved two days before the date it declares: not that date, nor any later.
+    assert published_when_saved(datetime(2014, 12, 1, tzinfo=UTC))[:10] <= "2014-12-01"
+    # A time reset to an epoch (zip, reproducible builds) tells nothing: the date stays.
+    assert published_when_saved(datetime(1980, 1, 1, tzinfo=UTC)) == "2014-12-03T19:12:00+00:00"
 
 
 def test_pdf_and_images_are_refused_as_not_html(tmp_path):

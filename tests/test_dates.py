@@ -44,13 +44,14 @@ def test_to_utc_keeps_the_instant_and_reads_naive_as_utc():
     assert to_utc(datetime(2014, 12, 3, 12, 0)) == NOON
 
 
-def test_the_latest_publish_day_is_the_fetch_day_in_utc_and_never_after_today():
+def test_the_latest_publish_day_is_the_fetch_date_furthest_ahead_of_utc_never_after_now():
     east = timezone(timedelta(hours=10))
-    assert latest_publish_day(datetime(2015, 3, 4, 5, 0, tzinfo=east)) == date(2015, 3, 3)
-    assert latest_publish_day(datetime(2015, 3, 4, 23, 59)) == date(2015, 3, 4)  # naive: UTC
-    before = datetime.now(UTC).date()
+    assert latest_publish_day(datetime(2015, 3, 4, 19, 0, tzinfo=east)) == date(2015, 3, 4)
+    assert latest_publish_day(datetime(2015, 3, 4, 9, 59)) == date(2015, 3, 4)  # naive: UTC
+    assert latest_publish_day(datetime(2015, 3, 4, 10, 0, tzinfo=UTC)) == date(2015, 3, 5)
+    before = (datetime.now(UTC) + timedelta(hours=14)).date()
     ahead = latest_publish_day(datetime.now(UTC) + timedelta(days=400))
     unknown = latest_publish_day(None)
-    after = datetime.now(UTC).date()
+    after = (datetime.now(UTC) + timedelta(hours=14)).date()
     assert before <= ahead <= after
     assert before <= unknown <= after

@@ -58,7 +58,7 @@ def test_an_archived_page_is_not_dated_after_its_capture():
     # Declared 2014-09-14; a capture two days earlier cannot show it published then.
     captured = datetime(2014, 9, 12, 8, tzinfo=UTC)
     article = extract_article(read(SEED_004), "http://a.test/a.html", "x", fetched_at=captured)
-    assert article.published is None or article.published <= captured
+    assert article.published is None or article.published.date() <= captured.date()
     later = extract_article(
         read(SEED_004), "http://a.test/a.html", "x", fetched_at=datetime(2014, 9, 15, tzinfo=UTC)
     )
@@ -81,7 +81,36 @@ def test_a_date_the_text_announces_after_the_capture_is_not_the_publish_date():
     article = extract_article(
         undated_page(announced), "http://a.test/news/x", "x", fetched_at=captured
     )
-    assert article.published is None or article.published <= captured
+    assert article.published is None or article.published.date() <= captured.date()
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        '<meta property="og:published_time" content="{}">',
+        '<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{}"}}'
+        "</script>",
+    ],
+)
+def test_a_page_fetched_the_day_it_was_published_keeps_its_time(declared):
+    # Read by htmldate (not newsclaims' own XPaths), whose bound was that day's midnight.
+    head = declared.format("2015-03-04T10:30:00+02:00")
+    html = undated_page().replace("</head>", head + "</head>")
+    article = extract_article(
+        html, "http://a.test/news/x", "x", fetched_at=datetime(2015, 3, 4, 15, tzinfo=UTC)
+    )
+    assert article.published == datetime(2015, 3, 4, 8, 30, tzinfo=UTC)
+
+
+def test_a_local_date_ahead_of_utc_at_the_fetch_is_kept():
+    # 21:00 UTC is already the 4th east of UTC+3: an outlet there may date its page so.
+    html = undated_page().replace(
+        "</head>", '<meta property="article:published_time" content="2015-03-04"></head>'
+    )
+    article = extract_article(
+        html, "http://a.test/news/x", "x", fetched_at=datetime(2015, 3, 3, 21, tzinfo=UTC)
+    )
+    assert article.published == datetime(2015, 3, 4, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("days", "kept"), [(-1, True), (10, False)])

@@ -269,6 +269,18 @@ def test_what_is_not_a_warc_is_one_short_damage_report(tmp_path):
         assert "not a WARC record" in reason and len(reason) < 80 and reason.isprintable()
 
 
+def test_a_saved_file_is_fetched_when_it_was_saved_unless_its_time_was_reset(tmp_path):
+    page = tmp_path / "saved.html"
+    page.write_bytes(b"<html><body><p>Saved.</p></body></html>")
+    for saved, fetched in (
+        (datetime(2014, 12, 1, 9, tzinfo=UTC), datetime(2014, 12, 1, 9, tzinfo=UTC)),
+        (datetime(1980, 1, 1, tzinfo=UTC), None),  # zip's epoch: when it was saved is unknown
+    ):
+        os.utime(page, (saved.timestamp(), saved.timestamp()))
+        (read,) = read_paths([page])
+        assert isinstance(read, ArchivedPage) and read.fetched_at == fetched
+
+
 def test_sources_come_from_the_configured_domains_else_the_registered_domain():
     matcher = SourceMatcher.from_config(load_sources(FIXTURE_SOURCES))
     assert matcher.source_for("http://www.voanews.test/a/1.html") == "voa"

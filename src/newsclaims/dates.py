@@ -6,7 +6,7 @@ Pages, feeds, sitemaps and command-line filters write dates in ISO 8601, in a
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 _COMPACT_OFFSET = "%Y-%m-%dT%H:%M:%S%z"
@@ -36,11 +36,17 @@ def parse_datetime(value: str | None) -> datetime | None:
         return None
 
 
+# The calendar runs up to 14 hours ahead of UTC (UTC+14): a page's local date can be that far on.
+_FURTHEST_AHEAD = timedelta(hours=14)
+
+
 def latest_publish_day(fetched_at: datetime | None) -> date:
-    """The last day a page can be dated: the day it was fetched (UTC), never after today.
+    """The last day a page can be dated: the date at its fetch in the zone furthest ahead of
+    UTC (a date-only value is the outlet's local date), never later than that date now.
 
     An archived page was written before its capture: a later date in it (an event it
     announces, a clock gone wrong) is not when it was published, however old the archive.
     """
-    today = datetime.now(UTC).date()
-    return today if fetched_at is None else min(to_utc(fetched_at).date(), today)
+    now = datetime.now(UTC)
+    fetched = now if fetched_at is None else min(to_utc(fetched_at), now)
+    return (fetched + _FURTHEST_AHEAD).date()

@@ -137,19 +137,15 @@ def saved_page(path: Path, url: str | None, data: bytes | None = None) -> Fetche
     else the one the page declares for itself, else a local stand-in. Raises NotHTML for a
     PDF or an image.
     """
+    from newsclaims.archives.files import path_url, saved_at
     from newsclaims.pages.decoding import decode_html
     from newsclaims.pages.extraction import declared_url
 
     html, encoding = decode_html(read_input(path) if data is None else data)
-    page_url = (
-        url
-        or declared_url(html)
-        or (
-            "http://localhost/stdin"
-            if str(path) == "-"
-            else path.resolve().as_uri().replace("file://", "http://localhost", 1)
-        )
-    )
+    stdin = str(path) == "-"
+    page_url = url or declared_url(html) or ("http://localhost/stdin" if stdin else path_url(path))
+    # Saved when its file says, as `newsclaims ingest` takes it: its dates are bounded by it.
+    saved = None if stdin else saved_at(path)
     return FetchedPage(
         url=page_url,
         requested_url=page_url,
@@ -157,6 +153,7 @@ def saved_page(path: Path, url: str | None, data: bytes | None = None) -> Fetche
         status=200,
         html=html,
         encoding=encoding,
+        **({} if saved is None else {"fetched_at": saved}),
     )
 
 

@@ -10,7 +10,7 @@ import contextlib
 import copy
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any
 
@@ -75,7 +75,8 @@ def extract_page(
     if kind is not None:
         raise NotHTML(f"{kind}, not HTML")
     tree = parse_html(html)
-    today = today or latest_publish_day(fetched_at)
+    latest = latest_publish_day(fetched_at)
+    today = min(today, latest) if today else latest
 
     document = trafilatura_document(tree, url, today)
     title = collapse_whitespace(document.title) if document and document.title else None
@@ -202,7 +203,9 @@ def _date_params(today: date) -> dict[str, Any]:
         "extensive_search": True,
         "original_date": True,
         "outputformat": _DATE_FORMAT,
-        "max_date": today.isoformat(),
+        # The end of the day: htmldate reads a bare date as its midnight, and then drops
+        # the time of every page published that day (stored as 00:00).
+        "max_date": datetime.combine(today, time.max).isoformat(),
     }
 
 
@@ -260,7 +263,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, date_params: dict[str, Any]
         match = metadata.META_URL.match(document.url)
         if match:
             document.sitename = match[1]
-    document.filedate = date_params["max_date"]
+    document.filedate = date_params["max_date"][:10]
     document.clean_and_trim()  # html.unescape and trimming, as trafilatura finishes
     return document
 
