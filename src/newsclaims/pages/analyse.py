@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from newsclaims import settings
 from newsclaims.claims.article_keys import match_keys
-from newsclaims.dates import latest_publish_day
 from newsclaims.pages.detection import PageSignals
 from newsclaims.pages.extraction import extract_page
 from newsclaims.pages.options import AnalysisOptions
@@ -58,16 +57,9 @@ def analyse_page(page: FetchedPage, options: AnalysisOptions = _DEFAULT_OPTIONS)
         fetched_at=page.fetched_at,
         min_words=options.min_words,
         listed=page.feed_title is not None or page.discovered_via == "feed",
+        feed_published=page.feed_published,
     )
     article = extraction.article
-    # Bounded by the fetch day as the page's own dates are in extraction: feeds' clocks err too.
-    feed_date = page.feed_published
-    if (
-        article.published is None
-        and feed_date is not None
-        and feed_date.date() <= latest_publish_day(page.fetched_at)
-    ):
-        article.published = feed_date
     article.paragraphs, repeated = drop_repeated_paragraphs(article.paragraphs)
     verdict = score_topic(article.title, article.text, options.topic)
     article.topic_score = verdict.score

@@ -64,10 +64,12 @@ def extract_page(
     min_words: int = settings.NEWSCLAIMS_MIN_WORDS,
     today: date | None = None,
     listed: bool = False,
+    feed_published: datetime | None = None,
 ) -> Extraction:
     """Parse, extract the main text, decide whether it is an article, collect metadata.
 
-    ``listed``: the page came from a feed or news-sitemap entry (an article signal).
+    ``listed``: the page came from a feed or news-sitemap entry (an article signal);
+    ``feed_published``: that entry's date, the last resort for the publish date.
     """
     if not html or not html.strip():
         raise ExtractionError("empty document")
@@ -76,9 +78,9 @@ def extract_page(
         raise NotHTML(f"{kind}, not HTML")
     tree = parse_html(html)
     latest = latest_publish_day(fetched_at)
-    today = min(today, latest) if today else latest
+    latest = min(today, latest) if today else latest
 
-    document = trafilatura_document(tree, url, today)
+    document = trafilatura_document(tree, url, latest)
     title = collapse_whitespace(document.title) if document and document.title else None
     blocks = _blocks(document.body, title, tree) if document and document.body is not None else []
     words = _word_count(blocks)
@@ -89,7 +91,7 @@ def extract_page(
     signals = page_signals(
         tree,
         url,
-        dated=_first_date(declared, today) is not None,
+        dated=_first_date(declared, latest) is not None,
         listed=listed,
         text_dated=bool(document and document.date),
     )
@@ -109,7 +111,9 @@ def extract_page(
         source=source,
         title=title,
         byline=collapse_whitespace(document.author) if document and document.author else None,
-        published=_first_date([*declared, document.date if document else None], today),
+        published=_first_date(
+            [*declared, document.date if document else None, feed_published], latest
+        ),
         fetched_at=fetched_at or datetime.now(UTC),
         language=_language(tree, text),
         site_name=document.sitename if document else None,
@@ -176,7 +180,7 @@ def _anchor_texts(page: lxml.html.HtmlElement) -> set[str]:
     return {collapse_whitespace("".join(a.itertext())) for a in page.iter("a")} - {""}
 
 
-def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> Document | None:
+def trafilatura_document(tree: lxml.html.HtmlElement, url: str, latest: date) -> Document | None:
     """trafilatura's main text and metadata (title, byline, date) with the options the
     product needs; ``bench/stages.py`` times this call alone as the floor of extraction.
 
@@ -188,8 +192,8 @@ def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> 
     read on our tree before trafilatura copies it: it only reads the page, as
     bare_extraction does on its copy before extracting.
     """
-    document = _metadata(tree, url, _date_params(today))
-    extracted = trafilatura.bare_extraction(tree, options=_extractor(url, today))
+    document = _metadata(tree, url, _date_params(latest))
+    extracted = trafilatura.bare_extraction(tree, options=_extractor(url, latest))
     if not isinstance(extracted, Document):
         return None
     document.body = extracted.body
@@ -198,19 +202,20 @@ def trafilatura_document(tree: lxml.html.HtmlElement, url: str, today: date) -> 
 
 # A few days' options at once: an archive's pages bound their dates by their fetch days.
 @lru_cache(maxsize=32)
-def _date_params(today: date) -> dict[str, Any]:
+def _date_params(latest: date) -> dict[str, Any]:
+    """htmldate's options, no date after ``latest`` (``dates.latest_publish_day``)."""
     return {
         "extensive_search": True,
         "original_date": True,
         "outputformat": _DATE_FORMAT,
         # The end of the day: htmldate reads a bare date as its midnight, and then drops
         # the time of every page published that day (stored as 00:00).
-        "max_date": datetime.combine(today, time.max).isoformat(),
+        "max_date": datetime.combine(latest, time.max).isoformat(),
     }
 
 
 @lru_cache(maxsize=32)
-def _base_extractor(today: date) -> Extractor:
+def _base_extractor(latest: date) -> Extractor:
     """What ``bare_extraction`` builds from our arguments, metadata off (read separately);
     output "txt": the same body, not rendered to text (only "python" renders it, and the
     format decides nothing else in bare_extraction)."""
@@ -222,13 +227,13 @@ def _base_extractor(today: date) -> Extractor:
         links=True,
         dedup=False,
         with_metadata=False,
-        date_params=_date_params(today),
+        date_params=_date_params(latest),
     )
 
 
-def _extractor(url: str, today: date) -> Extractor:
+def _extractor(url: str, latest: date) -> Extractor:
     """The day's options for one page: a copy (trafilatura may adjust what it is given)."""
-    options = copy.copy(_base_extractor(today))
+    options = copy.copy(_base_extractor(latest))
     options.url = url
     options.source = url and url.encode("utf-8", "replace").decode("utf-8")
     return options
@@ -343,11 +348,12 @@ _PUBLISHED_XPATHS = tuple(
 )
 
 
-def _first_date(values: list[str | None], today: date) -> datetime | None:
-    """The first value that parses as a time not in the future (the page's own, then htmldate's)."""
+def _first_date(values: list[str | datetime | None], latest: date) -> datetime | None:
+    """The first value that is a time not after ``latest`` (the page's own, then htmldate's,
+    then the feed's)."""
     for value in values:
-        parsed = parse_datetime(value)
-        if parsed is not None and parsed.date() <= today:
+        parsed = value if isinstance(value, datetime) else parse_datetime(value)
+        if parsed is not None and parsed.date() <= latest:
             return parsed
     return None
 
