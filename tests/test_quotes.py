@@ -398,6 +398,39 @@ def test_organisation_after_a_role_is_not_a_name() -> None:
     assert quote.kind == "partial"
 
 
+def test_a_qualified_reference_never_names_another_organisation() -> None:
+    """`the defence ministry` is not the `Water Ministry` named later (or earlier)."""
+    later = quotes_of(
+        '"No aircraft of ours flew that night," the defence ministry said.',
+        'The Water Ministry said "the pumps are working".',
+    )
+    assert [q.speaker for q in later] == [None, "Water Ministry"]
+    earlier = quotes_of(
+        'The Water Ministry said "the pumps are working".',
+        '"No aircraft of ours flew that night," the defence ministry said.',
+    )
+    assert [q.speaker for q in earlier] == ["Water Ministry", None]
+
+
+def test_a_qualified_reference_finds_its_organisation_past_a_newer_one() -> None:
+    found = quotes_of(
+        "The Ruritanian Defence Ministry and the Water Ministry both published statements.",
+        '"No aircraft of ours flew that night," the defence ministry said.',
+        '"The pumps are working," the Ruritanian ministry added.',
+    )
+    assert [q.speaker for q in found[:2]] == ["Ruritanian Defence Ministry"] * 2
+
+
+def test_an_unqualified_reference_takes_the_last_organisation_with_its_head() -> None:
+    found = quotes_of(
+        "The Defence Ministry and the Water Ministry both published statements.",
+        '"The pumps are working," the ministry said.',
+        "The Ruritanian Defence Ministry and the Water Ministry met again.",
+        '"Nothing flew," the country\'s new defence ministry said.',
+    )
+    assert [q.speaker for q in found] == ["Water Ministry", "Ruritanian Defence Ministry"]
+
+
 def test_appositive_role_stops_at_a_relative_clause() -> None:
     text = '"I was late again," said Tariq Aziz, a nurse who relies on the No. 12 bus.'
     (quote,) = quotes_of(text)

@@ -13,10 +13,17 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from newsclaims.speakers.lexicon import CONNECTORS, ORG_WORDS, PLACE_WORDS, ROLE_HEADS, read_words
+from newsclaims.speakers.lexicon import (
+    CONNECTORS,
+    DETERMINERS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    ROLE_HEADS,
+    read_words,
+)
 from newsclaims.speakers.memo import pair_memo, word_memo
 from newsclaims.speakers.names import is_known_first_name, is_name_suffix
-from newsclaims.speakers.words import bare, is_acronym, is_capitalised
+from newsclaims.speakers.words import bare, is_acronym, is_capitalised, is_possessive
 
 if TYPE_CHECKING:
     from newsclaims.speakers.registry import Person, Position
@@ -137,6 +144,41 @@ def _modifiers(description: str) -> set[str]:
     return {w for w in words if w not in _INNER and w not in {"a", "an", "the", "this", "that"}}
 
 
+def _stem(word: str) -> str:
+    """Five letters: `Russia`/`Russian`, `defence`/`defense` are one qualifier."""
+    return bare(word)[:5]
+
+
+_NOT_QUALIFIERS = _INNER | DETERMINERS | {"new", "former", "current", "same", "then"}
+
+
+@lru_cache(maxsize=1 << 12)
+def _qualifier_stems(mention: str, head: str) -> frozenset[str]:
+    """`the Russian defence ministry` → {russi, defen}: the words before the head that
+    say which ministry. Determiners, `new`, `state-run`-like descriptors and a lower-case
+    possessive (`the country's`, which refers back) do not."""
+    words = mention.split()
+    if not words or bare(words[-1]) != head:
+        return frozenset()
+    return frozenset(
+        _stem(w)
+        for w in words[:-1]
+        if bare(w) not in _NOT_QUALIFIERS
+        and not w.casefold().endswith(_DESCRIPTOR_ENDINGS)
+        and not (w.islower() and is_possessive(w))
+    )
+
+
+def _qualifiers_conflict(qualifiers: frozenset[str], org: Person, head: str) -> bool:
+    """Each side says something the other does not: `the defence ministry` and `Interior
+    Ministry`. `The ministry`, `the Russian ministry` fit any ministry; `the foreign
+    ministry` fits `Ministry of Foreign Affairs`."""
+    if not qualifiers:
+        return False
+    named = {_stem(w) for w in org_words(org.name)} - {_stem(head)}
+    return bool(qualifiers - named) and bool(named - qualifiers)
+
+
 class OrganisationBook:
     """The organisations and unnamed sources of one article, by fullest name and recency.
 
@@ -213,9 +255,13 @@ class OrganisationBook:
             recent.append(org)
             del recent[: -self._RECENT]
 
-    def by_head(self, head: str, position: Position) -> Person | None:
+    def by_head(self, head: str, position: Position, mention: str = "") -> Person | None:
         """`the ministry`: the last organisation seen with that word; `the group`, `it`:
-        the last one that spoke (or was seen); else the next one the article names."""
+        the last one that spoke (or was seen); else the next one the article names.
+
+        `mention` is the whole phrase: `the defence ministry` never refers to the
+        `Interior Ministry` (see ``_qualifiers_conflict``).
+        """
         if head == "they":
             # `The YPG reported no deaths … They added`: only an organisation that spoke.
             bodies = [o for o in self._speakers if not _is_place(o.name)]
@@ -231,10 +277,15 @@ class OrganisationBook:
                 return None
             later = [o for o in self.orgs if o.first_seen > position]
             return min(later, key=lambda o: o.first_seen) if later else None
+        qualifiers = _qualifier_stems(mention, head)
         for org in reversed(self._recent):
-            if head in org_words(org.name):
+            if head in org_words(org.name) and not _qualifiers_conflict(qualifiers, org, head):
                 return org
-        having = [o for o in self.orgs if head in org_words(o.name)]
+        having = [
+            o
+            for o in self.orgs
+            if head in org_words(o.name) and not _qualifiers_conflict(qualifiers, o, head)
+        ]
         return min(having, key=lambda o: o.first_seen) if having else None
 
     def source(self, description: str, definite: bool, position: Position) -> Person:

@@ -293,7 +293,7 @@ class PersonRegistry:
             org = self.orgs.by_alias(name) or self.orgs.lookup(name)
             return Resolution(org or self.orgs.register(name, position), mention, False)
         if mention.kind == "orgref" and mention.role:
-            org = self.orgs.by_head(mention.role, position)
+            org = self.orgs.by_head(mention.role, position, mention.text)
             return Resolution(org, mention, True, "organisation_reference")
         if mention.kind == "unnamed":
             source = self.orgs.source(_description(mention), mention.definite, position)
