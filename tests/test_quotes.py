@@ -398,37 +398,41 @@ def test_organisation_after_a_role_is_not_a_name() -> None:
     assert quote.kind == "partial"
 
 
-def test_a_qualified_reference_never_names_another_organisation() -> None:
-    """`the defence ministry` is not the `Water Ministry` named later (or earlier)."""
-    later = quotes_of(
-        '"No aircraft of ours flew that night," the defence ministry said.',
-        'The Water Ministry said "the pumps are working".',
-    )
-    assert [q.speaker for q in later] == [None, "Water Ministry"]
-    earlier = quotes_of(
-        'The Water Ministry said "the pumps are working".',
-        '"No aircraft of ours flew that night," the defence ministry said.',
-    )
-    assert [q.speaker for q in earlier] == ["Water Ministry", None]
+_WATER = 'The Water Ministry said "the pumps are working".'
+_NO_FLIGHTS = '"No aircraft of ours flew that night," the defence ministry said.'
 
 
-def test_a_qualified_reference_finds_its_organisation_past_a_newer_one() -> None:
-    found = quotes_of(
-        "The Ruritanian Defence Ministry and the Water Ministry both published statements.",
-        '"No aircraft of ours flew that night," the defence ministry said.',
-        '"The pumps are working," the Ruritanian ministry added.',
-    )
-    assert [q.speaker for q in found[:2]] == ["Ruritanian Defence Ministry"] * 2
-
-
-def test_an_unqualified_reference_takes_the_last_organisation_with_its_head() -> None:
-    found = quotes_of(
-        "The Defence Ministry and the Water Ministry both published statements.",
-        '"The pumps are working," the ministry said.',
-        "The Ruritanian Defence Ministry and the Water Ministry met again.",
-        '"Nothing flew," the country\'s new defence ministry said.',
-    )
-    assert [q.speaker for q in found] == ["Water Ministry", "Ruritanian Defence Ministry"]
+@pytest.mark.parametrize(
+    ("paragraphs", "speakers"),
+    [
+        # `the defence ministry` is not the `Water Ministry`, named later or earlier
+        ((_NO_FLIGHTS, _WATER), [None, "Water Ministry"]),
+        ((_WATER, _NO_FLIGHTS), ["Water Ministry", None]),
+        # it finds its own ministry past a more recent one; `Ruritanian` fits it too
+        (
+            (
+                "The Ruritanian Defence Ministry and the Water Ministry published statements.",
+                _NO_FLIGHTS,
+                '"The pumps are working," the Ruritanian ministry added.',
+            ),
+            ["Ruritanian Defence Ministry"] * 2,
+        ),
+        # no qualifier: the last with its head; `the country's` and `new` qualify nothing
+        (
+            (
+                "The Defence Ministry and the Water Ministry published statements.",
+                '"The pumps are working," the ministry said.',
+                "The Ruritanian Defence Ministry and the Water Ministry met again.",
+                '"Nothing flew," the country\'s new defence ministry said.',
+            ),
+            ["Water Ministry", "Ruritanian Defence Ministry"],
+        ),
+    ],
+)
+def test_organisation_references_and_their_qualifiers(
+    paragraphs: tuple[str, ...], speakers: list[str | None]
+) -> None:
+    assert [q.speaker for q in quotes_of(*paragraphs)] == speakers
 
 
 def test_appositive_role_stops_at_a_relative_clause() -> None:
