@@ -417,15 +417,40 @@ _NO_FLIGHTS = '"No aircraft of ours flew that night," the defence ministry said.
             ),
             ["Ruritanian Defence Ministry"] * 2,
         ),
-        # no qualifier: the last with its head; `the country's` and `new` qualify nothing
+        # no qualifier: the last one with its head
         (
             (
                 "The Defence Ministry and the Water Ministry published statements.",
                 '"The pumps are working," the ministry said.',
-                "The Ruritanian Defence Ministry and the Water Ministry met again.",
-                '"Nothing flew," the country\'s new defence ministry said.',
             ),
-            ["Water Ministry", "Ruritanian Defence Ministry"],
+            ["Water Ministry"],
+        ),
+        # a lower-case possessive refers back, `new` describes: neither says which one
+        *(
+            (
+                (
+                    "The Ruritanian Defence Ministry and the Water Ministry met again.",
+                    f'"Nothing flew," {reference} said.',
+                ),
+                ["Ruritanian Defence Ministry"],
+            )
+            for reference in ("the country's defence ministry", "the new defence ministry")
+        ),
+        # the country as an adjective, a describing word, a name that says more
+        (
+            (
+                "Ruritania's Foreign Ministry met on Monday.",
+                '"We regret it," the Ruritanian foreign ministry said.',
+            ),
+            ["Ruritania's Foreign Ministry"],
+        ),
+        (
+            ("The Ruritanian Unity Party won.", '"We won," the ruling party said.'),
+            ["Ruritanian Unity Party"],
+        ),
+        (
+            ("The Ministry of Foreign Affairs met.", '"We regret it," the foreign ministry said.'),
+            ["Ministry of Foreign Affairs"],
         ),
     ],
 )

@@ -149,34 +149,38 @@ def _stem(word: str) -> str:
     return bare(word)[:5]
 
 
-_NOT_QUALIFIERS = _INNER | DETERMINERS | {"new", "former", "current", "same", "then"}
+_DESCRIBING = read_words("newsclaims.speakers", "reference_adjectives.txt")
+"""`the ruling party`, `the local police`: not what tells two organisations apart."""
 
 
 @lru_cache(maxsize=1 << 12)
-def _qualifier_stems(mention: str, head: str) -> frozenset[str]:
-    """`the Russian defence ministry` → {russi, defen}: the words before the head that
-    say which ministry. Determiners, `new`, `state-run`-like descriptors and a lower-case
-    possessive (`the country's`, which refers back) do not."""
-    words = mention.split()
-    if not words or bare(words[-1]) != head:
-        return frozenset()
+def _qualifier_stems(mention: str) -> frozenset[str]:
+    """`the Russian defence ministry` → {defen}: the lower-case words before the head that
+    say which ministry. A capitalised word (`Russian`, `UK`) is left out: it often names the
+    country that `Russia's Defence Ministry` gives as a possessive. Determiners, describing
+    words (`ruling`, `state-run`, `now-defunct`) and a lower-case possessive (`the
+    country's`, which refers back) are left out too."""
     return frozenset(
         _stem(w)
-        for w in words[:-1]
-        if bare(w) not in _NOT_QUALIFIERS
-        and not w.casefold().endswith(_DESCRIPTOR_ENDINGS)
-        and not (w.islower() and is_possessive(w))
+        for w in mention.split()[:-1]  # the last word is the head
+        if w.islower()
+        and bare(w) not in _INNER | DETERMINERS | _DESCRIBING
+        and not w.endswith(_DESCRIPTOR_ENDINGS)
+        and not w.startswith("now-")
+        and not is_possessive(w)
     )
 
 
-def _qualifiers_conflict(qualifiers: frozenset[str], org: Person, head: str) -> bool:
-    """Each side says something the other does not: `the defence ministry` and `Interior
-    Ministry`. `The ministry`, `the Russian ministry` fit any ministry; `the foreign
-    ministry` fits `Ministry of Foreign Affairs`."""
-    if not qualifiers:
+def _fits(qualifiers: frozenset[str], org: Person, head: str) -> bool:
+    """Whether a reference with this head and these qualifiers can mean the organisation:
+    `the defence ministry` cannot mean the `Interior Ministry` (a qualifier its name lacks
+    while it says something else); `the ministry` fits any ministry, `the foreign ministry`
+    the `Ministry of Foreign Affairs`, `the defence ministry` `Russia's Defence Ministry`."""
+    words = org_words(org.name)
+    if head not in words:
         return False
-    named = {_stem(w) for w in org_words(org.name)} - {_stem(head)}
-    return bool(qualifiers - named) and bool(named - qualifiers)
+    named = {_stem(w) for w in words} - {_stem(head)}
+    return not (qualifiers - named and named - qualifiers)
 
 
 class OrganisationBook:
@@ -255,12 +259,12 @@ class OrganisationBook:
             recent.append(org)
             del recent[: -self._RECENT]
 
-    def by_head(self, head: str, position: Position, mention: str = "") -> Person | None:
+    def by_head(self, head: str, position: Position, mention: str) -> Person | None:
         """`the ministry`: the last organisation seen with that word; `the group`, `it`:
         the last one that spoke (or was seen); else the next one the article names.
 
-        `mention` is the whole phrase: `the defence ministry` never refers to the
-        `Interior Ministry` (see ``_qualifiers_conflict``).
+        `mention` is the whole phrase, which ends with the head: `the defence ministry`
+        never refers to the `Interior Ministry` (see ``_fits``).
         """
         if head == "they":
             # `The YPG reported no deaths … They added`: only an organisation that spoke.
@@ -277,15 +281,11 @@ class OrganisationBook:
                 return None
             later = [o for o in self.orgs if o.first_seen > position]
             return min(later, key=lambda o: o.first_seen) if later else None
-        qualifiers = _qualifier_stems(mention, head)
+        qualifiers = _qualifier_stems(mention)
         for org in reversed(self._recent):
-            if head in org_words(org.name) and not _qualifiers_conflict(qualifiers, org, head):
+            if _fits(qualifiers, org, head):
                 return org
-        having = [
-            o
-            for o in self.orgs
-            if head in org_words(o.name) and not _qualifiers_conflict(qualifiers, o, head)
-        ]
+        having = [o for o in self.orgs if _fits(qualifiers, o, head)]
         return min(having, key=lambda o: o.first_seen) if having else None
 
     def source(self, description: str, definite: bool, position: Position) -> Person:
