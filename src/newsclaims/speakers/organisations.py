@@ -149,8 +149,11 @@ def _stem(word: str) -> str:
     return bare(word)[:5]
 
 
-_DESCRIBING = read_words("newsclaims.speakers", "reference_adjectives.txt")
-"""`the ruling party`, `the local police`: not what tells two organisations apart."""
+_NOT_QUALIFIERS = (
+    _INNER | DETERMINERS | read_words("newsclaims.speakers", "reference_adjectives.txt")
+)
+"""Determiners, connectors and describing words (`the ruling party`, `the local police`):
+not what tells two organisations apart."""
 
 
 @lru_cache(maxsize=1 << 12)
@@ -164,7 +167,7 @@ def _qualifier_stems(mention: str) -> frozenset[str]:
         _stem(w)
         for w in mention.split()[:-1]  # the last word is the head
         if w.islower()
-        and bare(w) not in _INNER | DETERMINERS | _DESCRIBING
+        and bare(w) not in _NOT_QUALIFIERS
         and not w.endswith(_DESCRIPTOR_ENDINGS)
         and not w.startswith("now-")
         and not is_possessive(w)
